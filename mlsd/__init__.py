@@ -1,0 +1,3 @@
+"""mlsd: a terminal coach for machine-learning system design interviews."""
+
+__version__ = "0.1.0"

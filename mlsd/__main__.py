@@ -1,0 +1,5 @@
+"""``python -m mlsd``."""
+
+from mlsd.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Helping people write their own cases: ``mlsd cases new``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mlsd.catalog import load_framework
+from mlsd.errors import MlsdError
+from mlsd.fileio import write_atomic
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def skeleton(case_id: str) -> str:
+    """A case file that validates, with TODOs where the content goes (lint flags them)."""
+    framework = load_framework()
+    title = case_id.replace("-", " ").capitalize()
+    lines = [
+        "# yaml-language-server: $schema=mlsd-case.schema.json  (generate: mlsd cases schema)",
+        "format: 1",
+        f"id: {case_id}",
+        f"title: {title}",
+        "summary: TODO one sentence on what the system does.",
+        "difficulty: medium   # easy | medium | hard",
+        "tags: []             # e.g. [recommendation, ranking]",
+        "prompt: |",
+        "  TODO what the interviewer reads out to open the interview.",
+        "clarifications:      # at least 8; at least 4 with key: true; give numbers",
+        "  - id: scale",
+        "    question: TODO How many users and requests per second?",
+        "    answer: TODO the interviewer's answer, with numbers.",
+        "    key: true",
+        "    match: [daily active users, QPS, how many users]",
+        "steps:               # one entry per framework step",
+    ]
+    for step in framework.steps:
+        lines += [
+            f"  {step.id}:        # {step.title}: {step.goal}",
+            "    prompts: [TODO a case-specific guiding question]",
+            "    hints: [TODO a nudge that does not give the answer away]",
+            "    rubric:",
+            f"      - id: {step.id}-todo",
+            "        point: TODO a key point an interviewer listens for.",
+            "        match: [TODO a phrase that shows the point was made]",
+            "        weight: 2     # 1 to 3",
+            "        level: senior # mid | senior | staff",
+            "        why: TODO why it matters.",
+            "    follow_ups:",
+            "      - question: TODO a follow-up question",
+            "        listen_for: [TODO what a good answer mentions]",
+            "    reference: |",
+            "      TODO a strong answer, as Markdown notes (at least 120 words).",
+        ]
+    lines += [
+        "diagram:             # the serving pipeline, as edges",
+        "  - [TODO request, TODO model]",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_skeleton(case_id: str, folder: Path, *, force: bool = False) -> Path:
+    if not _SLUG.match(case_id):
+        raise MlsdError(
+            f"{case_id!r} is not a valid case id: use lowercase letters, digits and hyphens"
+        )
+    return write_atomic(folder / f"{case_id}.yaml", skeleton(case_id), force=force)

@@ -1,0 +1,69 @@
+"""The candidate's view of a case: everything needed to practise, nothing that spoils it.
+
+No rubric points, hints, follow-ups, reference answers, clarification answers or
+diagram: those are what the candidate is meant to come up with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from mlsd.models import Case, Framework
+
+
+@dataclass(frozen=True)
+class StepBrief:
+    id: str
+    title: str
+    goal: str
+    minutes: float
+    prompts: list[str]  # the framework's generic prompts, then the case's own
+
+
+@dataclass(frozen=True)
+class CaseBrief:
+    id: str
+    title: str
+    summary: str
+    difficulty: str
+    tags: list[str]
+    prompt: str
+    total_minutes: float
+    steps: list[StepBrief]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": 1, **asdict(self)}
+
+
+def step_budgets(framework: Framework, minutes: float | None = None) -> dict[str, float]:
+    """Minutes per step, scaled from the framework's budgets to ``minutes`` in total."""
+    total = framework.total_minutes
+    scale = 1.0 if minutes is None or total == 0 else minutes / total
+    return {s.id: round(s.minutes * scale, 1) for s in framework.steps}
+
+
+def make_brief(case: Case, framework: Framework, minutes: float | None = None) -> CaseBrief:
+    budgets = step_budgets(framework, minutes)
+    steps = [
+        StepBrief(
+            id=fs.id,
+            title=fs.title,
+            goal=fs.goal,
+            minutes=budgets[fs.id],
+            prompts=[*fs.prompts, *case.steps[fs.id].prompts]
+            if fs.id in case.steps
+            else list(fs.prompts),
+        )
+        for fs in framework.steps
+    ]
+    return CaseBrief(
+        id=case.id,
+        title=case.title,
+        summary=case.summary,
+        difficulty=case.difficulty,
+        tags=list(case.tags),
+        prompt=case.prompt,
+        total_minutes=sum(budgets.values()),
+        steps=steps,
+    )

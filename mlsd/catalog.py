@@ -1,0 +1,209 @@
+"""Find, load and validate the framework and case files.
+
+Every problem found in a file is reported as ``path:line:col: field: message``, using
+the positions that ``yamlio`` records while parsing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from mlsd import paths, yamlio
+from mlsd.errors import FileProblemError, Problem
+from mlsd.models import AnswersFile, Case, Framework
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "extra_forbidden": "unknown field (check the spelling; see `mlsd cases schema`)",
+    "missing": "required field is missing",
+}
+
+
+def validate(model: type[M], located: yamlio.Located) -> M:
+    """Build ``model`` from located YAML data, or raise with every problem located."""
+    if not isinstance(located.data, dict):
+        kind = "empty" if located.data is None else type(located.data).__name__
+        raise FileProblemError(
+            [located.problem((), f"expected a mapping of fields at the top level, got {kind}")]
+        )
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        raise FileProblemError(_problems(located, exc)) from None
+
+
+def _problems(located: yamlio.Located, exc: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(err["loc"])
+        message = _MESSAGES.get(err["type"], str(err["msg"]))
+        if err["type"] == "missing":
+            message = f"required field {loc[-1]!r} is missing" if loc else message
+        if err["type"].startswith("literal_error") or err["type"] == "string_pattern_mismatch":
+            message = f"{err['msg']} (got {err.get('input')!r})"
+        elif err["type"] in {"string_type", "int_type", "bool_type", "list_type", "dict_type"}:
+            message = (
+                f"{err['msg']} (got {type(err.get('input')).__name__} {err.get('input')!r:.60})"
+            )
+        key = (loc, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        # For a missing field, point at the mapping that lacks it.
+        where = loc[:-1] if err["type"] == "missing" else loc
+        line, column = located.where(where)
+        problems.append(Problem(located.path, message, line, column, yamlio.dotted(loc)))
+    return problems
+
+
+def _clean_loc(loc: tuple[int | str, ...]) -> yamlio.PathKey:
+    # pydantic marks an error in a dict key with a "[key]" part; the key itself locates it.
+    return tuple(p for p in loc if p != "[key]")
+
+
+@lru_cache(maxsize=1)
+def load_framework(path: Path | None = None) -> Framework:
+    path = path or paths.framework_path()
+    located = yamlio.load(path)
+    framework = validate(Framework, located)
+    problems: list[Problem] = []
+    problems += _duplicates(
+        located, [(("steps", i, "id"), s.id) for i, s in enumerate(framework.steps)], "step id"
+    )
+    problems += _duplicates(
+        located,
+        [
+            (("steps", i, "rubric", j, "id"), p.id)
+            for i, s in enumerate(framework.steps)
+            for j, p in enumerate(s.rubric)
+        ],
+        "rubric point id",
+    )
+    if problems:
+        raise FileProblemError(problems)
+    return framework
+
+
+def load_case(path: Path, framework: Framework | None = None, text: str | None = None) -> Case:
+    """Load and check one case file; every problem found is reported at once."""
+    framework = framework or load_framework()
+    located = yamlio.load(path, text)
+    case = validate(Case, located)
+    problems = check_case(located, case, framework)
+    if problems:
+        raise FileProblemError(problems)
+    return case
+
+
+def check_case(located: yamlio.Located, case: Case, framework: Framework) -> list[Problem]:
+    """The rules the schema alone cannot express."""
+    problems: list[Problem] = []
+    stem = Path(located.path).stem
+    if case.id != stem:
+        problems.append(
+            located.problem(
+                ("id",), f"id {case.id!r} differs from the file name {stem!r}; they must be equal"
+            )
+        )
+    expected = framework.step_ids
+    for step_id in case.steps:
+        if step_id not in expected:
+            problems.append(
+                located.problem(
+                    ("steps", step_id),
+                    f"unknown step {step_id!r}; the steps are: {', '.join(expected)}",
+                )
+            )
+    missing = [s for s in expected if s not in case.steps]
+    if missing:
+        problems.append(located.problem(("steps",), f"missing step(s): {', '.join(missing)}"))
+    problems += _duplicates(
+        located,
+        [(("clarifications", i, "id"), c.id) for i, c in enumerate(case.clarifications)],
+        "clarification id",
+    )
+    rubric = [
+        (("steps", sid, "rubric", j, "id"), p.id)
+        for sid, step in case.steps.items()
+        for j, p in enumerate(step.rubric)
+    ]
+    problems += _duplicates(located, rubric, "rubric point id")
+    generic = {p.id for s in framework.steps for p in s.rubric}
+    for key, point_id in rubric:
+        if point_id in generic:
+            problems.append(
+                located.problem(
+                    key,
+                    f"rubric point id {point_id!r} is already a generic point of the framework; rename it",
+                )
+            )
+    return problems
+
+
+def _duplicates(
+    located: yamlio.Located, keyed: Sequence[tuple[yamlio.PathKey, str]], what: str
+) -> list[Problem]:
+    first: dict[str, yamlio.PathKey] = {}
+    problems: list[Problem] = []
+    for key, value in keyed:
+        if value in first:
+            line, _ = located.where(first[value])
+            problems.append(
+                located.problem(key, f"duplicate {what} {value!r} (first defined on line {line})")
+            )
+        else:
+            first[value] = key
+    return problems
+
+
+def load_answers(path: Path) -> AnswersFile:
+    """Load an answers file (``practice --answers``)."""
+    return validate(AnswersFile, yamlio.load(path))
+
+
+def check_answers(path: Path, answers: AnswersFile, case: Case, framework: Framework) -> None:
+    """An answers file must be for this case and name only real steps and questions."""
+    located = yamlio.load(path)
+    problems: list[Problem] = []
+    if answers.case != case.id:
+        problems.append(
+            located.problem(
+                ("case",), f"this answers file is for case {answers.case!r}, not {case.id!r}"
+            )
+        )
+    steps = framework.step_ids
+    for section in ("answers", "follow_ups"):
+        for step_id in getattr(answers, section):
+            if step_id not in steps:
+                problems.append(
+                    located.problem(
+                        (section, step_id),
+                        f"unknown step {step_id!r}; the steps are: {', '.join(steps)}",
+                    )
+                )
+    known = {c.id for c in case.clarifications}
+    for i, cid in enumerate(answers.clarifications):
+        if cid not in known:
+            problems.append(
+                located.problem(
+                    ("clarifications", i),
+                    f"case {case.id!r} has no clarification {cid!r}; it has: {', '.join(sorted(known))}",
+                )
+            )
+    if problems:
+        raise FileProblemError(problems)
+
+
+def case_schema() -> dict[str, Any]:
+    """JSON Schema of the case format, for editors' YAML language servers."""
+    schema = Case.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "mlsd case (format 1)"
+    return schema

@@ -1,0 +1,76 @@
+"""The Typer application and its global options.
+
+Kept import-light: everything ``mlsd --help`` loads starts here. Commands import the
+core and the UI inside their bodies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlsd import __version__
+
+HELP = (
+    "A terminal coach for machine-learning system design interviews.\n\n"
+    "Practise a case step by step (requirements, data, features, model, metrics, serving, "
+    "monitoring), see which key points you covered and missed, and export the session as a "
+    "Markdown design doc."
+)
+
+app = typer.Typer(
+    name="mlsd",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # they print local variables: here, the user's answers
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Options:
+    """Global options, handed to every command through the Typer context."""
+
+    cases_dirs: list[Path] = field(default_factory=list)
+
+    def dirs(self) -> list[Path]:
+        from mlsd.paths import case_dirs
+
+        return case_dirs(self.cases_dirs)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlsd {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    cases_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cases-dir",
+            metavar="DIR",
+            help="Also load cases from this folder (repeatable; or set MLSD_CASES_PATH).",
+            file_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = Options(cases_dirs=list(cases_dir or []))
+
+
+def options(ctx: typer.Context) -> Options:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Options) else Options()

@@ -1,0 +1,166 @@
+"""Browsing and authoring cases: ``list``, ``show`` and ``cases ...``."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlsd.cli.app import app, options
+
+cases_app = typer.Typer(help="Validate, lint and write case files.", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("list")
+def list_cases(
+    ctx: typer.Context,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only cases with this tag.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for tooling.")] = False,
+) -> None:
+    """List the case studies you can practise."""
+    from mlsd.caseindex import listing
+    from mlsd.ui.plain import case_table
+
+    result = listing(options(ctx).dirs())
+    for problem in result.problems:
+        typer.echo(f"mlsd: skipped a broken case file: {problem}", err=True)
+    cases = [c for c in result.cases if tag is None or tag in c.tags]
+    if as_json:
+        rows = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "summary": c.summary,
+                "difficulty": c.difficulty,
+                "tags": c.tags,
+                "path": c.path,
+            }
+            for c in cases
+        ]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not cases:
+        typer.echo(f"No cases tagged {tag!r}." if tag else "No cases found.", err=True)
+        return
+    typer.echo(case_table(cases))
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    case: Annotated[
+        str, typer.Argument(help="Case id (see `mlsd list`) or a path to a case file.")
+    ],
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ShowFormat.text,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+) -> None:
+    """Show the candidate's brief for a case: the prompt and the steps, no spoilers."""
+    from mlsd.brief import make_brief
+    from mlsd.caseindex import resolve
+    from mlsd.catalog import load_case, load_framework
+
+    framework = load_framework()
+    brief = make_brief(load_case(resolve(case, options(ctx).dirs()), framework), framework)
+    if as_json or fmt is ShowFormat.json:
+        typer.echo(json.dumps(brief.to_json(), indent=2, ensure_ascii=False))
+    else:
+        from mlsd.ui.console import stdout_console
+        from mlsd.ui.views import brief_view
+
+        stdout_console().print(brief_view(brief))
+
+
+@cases_app.command("validate")
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Case files to check.", exists=False)],
+) -> None:
+    """Check that case files are well-formed; report every problem as file:line:col."""
+    from mlsd.catalog import load_case, load_framework
+    from mlsd.errors import FileProblemError, MlsdError
+
+    framework = load_framework()
+    failed = 0
+    for path in _expand(files):
+        try:
+            load_case(path, framework)
+        except FileProblemError as exc:
+            failed += 1
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+        else:
+            typer.echo(f"{path}: ok")
+    if failed:
+        raise MlsdError(f"{failed} file(s) with problems")
+
+
+@cases_app.command("lint")
+def lint(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Case files (default: every known case).")
+    ] = None,
+) -> None:
+    """Check case files against the depth rules of the bundled library."""
+    from mlsd.caseindex import discover
+    from mlsd.catalog import load_framework
+    from mlsd.errors import MlsdError
+    from mlsd.lint import lint_file
+
+    framework = load_framework()
+    paths = _expand(files) if files else list(discover(options(ctx).dirs()).values())
+    failed = 0
+    for path in paths:
+        problems = lint_file(path, framework)
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+        failed += bool(problems)
+    if failed:
+        raise MlsdError(f"{failed} of {len(paths)} case file(s) need work")
+    typer.echo(f"{len(paths)} case file(s) pass lint.")
+
+
+@cases_app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the case format (for editors' YAML language servers)."""
+    from mlsd.catalog import case_schema
+
+    typer.echo(json.dumps(case_schema(), indent=2))
+
+
+@cases_app.command("new")
+def new(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="Lowercase slug, e.g. spam-filter.")],
+    folder: Annotated[
+        Path, typer.Option("--dir", "-d", help="Folder to write ID.yaml in.", file_okay=False)
+    ] = Path(),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a skeleton case file that validates; `mlsd cases lint` flags it until filled in."""
+    from mlsd.authoring import write_skeleton
+
+    path = write_skeleton(case_id, folder, force=force)
+    typer.echo(f"Wrote {path}. Fill it in, then: mlsd cases lint {path}", err=True)
+    typer.echo(f"Practise it with: mlsd --cases-dir {path.parent} practice {case_id}", err=True)
+
+
+def _expand(files: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for f in files:
+        if f.is_dir():
+            out += sorted(p for p in f.iterdir() if p.suffix in (".yaml", ".yml"))
+        else:
+            out.append(f)
+    return out

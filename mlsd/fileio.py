@@ -1,0 +1,38 @@
+"""Writing files so that a crash never leaves a half-written one behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from mlsd.errors import MlsdError
+
+
+def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
+    """Write ``text`` to ``path`` via a temp file in the same folder, fsync and rename.
+
+    An existing file is only replaced with ``force``; a missing folder is an error, not
+    something we create behind the user's back.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        raise MlsdError(f"{path}: the folder {folder} does not exist")
+    if path.exists() and not force:
+        raise MlsdError(f"{path} already exists; use --force to overwrite it")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise MlsdError(f"{path}: cannot write in {folder}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise MlsdError(f"{path}: cannot write: {exc.strerror}") from None
+    return path

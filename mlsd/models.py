@@ -1,0 +1,156 @@
+"""The data mlsd works with: the framework, cases, and answers files.
+
+These models are the public file formats (design.md section 2). They are strict: unknown
+keys are errors and strings must be strings, because a typo in a hand-written case should
+be reported, not silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
+
+Slug = Annotated[
+    StrictStr,
+    Field(
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        description="lowercase letters, digits and single hyphens",
+    ),
+]
+Text = Annotated[StrictStr, Field(min_length=1)]
+Level = Literal["mid", "senior", "staff"]
+Difficulty = Literal["easy", "medium", "hard"]
+
+LEVELS: tuple[Level, ...] = ("mid", "senior", "staff")
+DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _check_phrases(phrases: list[str]) -> list[str]:
+    for phrase in phrases:
+        if not phrase.strip():
+            raise ValueError("a match phrase is empty")
+        if phrase.startswith("re:"):
+            try:
+                re.compile(phrase[3:])
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {phrase!r}: {exc}") from None
+    return phrases
+
+
+class RubricPoint(_Strict):
+    """A key point an interviewer listens for, and how to recognise it in an answer."""
+
+    id: Slug
+    point: Text
+    match: list[Text] = Field(min_length=1)
+    weight: Annotated[StrictInt, Field(ge=1, le=3)] = 1
+    level: Level
+    why: Text
+
+    _phrases = field_validator("match")(_check_phrases)
+
+
+class FollowUp(_Strict):
+    question: Text
+    listen_for: list[Text] = Field(default_factory=list)
+
+    _phrases = field_validator("listen_for")(_check_phrases)
+
+
+class Clarification(_Strict):
+    """A question the candidate may ask, and the interviewer's answer."""
+
+    id: Slug
+    question: Text
+    answer: Text
+    key: StrictBool = False
+    match: list[Text] = Field(default_factory=list)
+
+    _phrases = field_validator("match")(_check_phrases)
+
+
+class CaseStep(_Strict):
+    """A case's material for one framework step."""
+
+    prompts: list[Text] = Field(default_factory=list)
+    hints: list[Text] = Field(default_factory=list)
+    rubric: list[RubricPoint] = Field(default_factory=list)
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    reference: StrictStr = ""
+
+
+class Case(_Strict):
+    """One case study (``cases/<id>.yaml``)."""
+
+    format: Literal[1]
+    id: Slug
+    title: Text
+    summary: Text
+    difficulty: Difficulty
+    tags: list[Slug] = Field(default_factory=list)
+    prompt: Text
+    clarifications: list[Clarification] = Field(default_factory=list)
+    steps: dict[Slug, CaseStep]
+    diagram: list[tuple[Text, Text]] = Field(default_factory=list)
+
+    def rubric_points(self) -> list[tuple[str, RubricPoint]]:
+        return [(sid, p) for sid, step in self.steps.items() for p in step.rubric]
+
+
+class FrameworkStep(_Strict):
+    id: Slug
+    title: Text
+    goal: Text
+    minutes: Annotated[StrictInt, Field(ge=1, le=60)]
+    prompts: list[Text] = Field(default_factory=list)
+    rubric: list[RubricPoint] = Field(default_factory=list)
+    pitfalls: list[Text] = Field(default_factory=list)
+
+
+class Framework(_Strict):
+    """The seven steps every case follows, with generic prompts and rubric points."""
+
+    format: Literal[1]
+    steps: list[FrameworkStep] = Field(min_length=1)
+
+    @property
+    def step_ids(self) -> list[str]:
+        return [s.id for s in self.steps]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(s.minutes for s in self.steps)
+
+    def step(self, step_id: str) -> FrameworkStep:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+
+class AnswersFile(_Strict):
+    """Answers written ahead of time, for a session without prompts."""
+
+    format: Literal[1] = 1
+    case: Slug
+    level: Level | None = None
+    clarifications: list[Slug] = Field(default_factory=list)
+    answers: dict[Slug, StrictStr] = Field(default_factory=dict)
+    follow_ups: dict[Slug, StrictStr] = Field(
+        default_factory=dict,
+        description="step id -> the answer to that step's follow-up question",
+    )

@@ -1,0 +1,207 @@
+"""Reading user-editable YAML safely, with every value located by line and column.
+
+Case, framework and answers files are written by hand, so a mistake must be reported as
+``path:line:col``. We compose the YAML node tree once, build Python data from it, and keep
+a map from each value's path (``("steps", "model", "rubric", 2, "why")``) to its position.
+
+Safety: the safe loader only (the C one when present); anchors and aliases are refused
+(they buy nothing in a case file and enable "billion laughs" documents); nesting is capped;
+files over 1 MiB, binary files and non-UTF-8 files are refused before parsing. Only
+``true``/``false`` are booleans (YAML 1.2), so ``answer: no`` stays the string "no".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlsd.errors import FileProblemError, Problem
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """Safe loader with YAML 1.2 booleans and no timestamps (dates stay strings)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass
+class Located:
+    """Parsed YAML data plus where each value was written."""
+
+    path: Path
+    data: Any
+    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, key: PathKey) -> tuple[int | None, int | None]:
+        """The 1-based line and column of ``key``, or of its nearest located parent."""
+        for end in range(len(key), -1, -1):
+            mark = self.marks.get(key[:end])
+            if mark is not None:
+                return mark
+        return None, None
+
+    def problem(self, key: PathKey, message: str) -> Problem:
+        line, column = self.where(key)
+        return Problem(self.path, message, line, column, dotted(key))
+
+
+def dotted(key: PathKey) -> str:
+    """``("steps", "model", "rubric", 2, "why")`` -> ``steps.model.rubric[2].why``."""
+    out = ""
+    for part in key:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def read_text(path: Path) -> str:
+    """Read a user file as UTF-8 text, refusing huge, binary or mis-encoded files."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise FileProblemError(
+                [Problem(path, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileProblemError([Problem(path, "no such file")]) from None
+    except IsADirectoryError:
+        raise FileProblemError([Problem(path, "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise FileProblemError([Problem(path, f"cannot read: {exc.strerror}")]) from None
+    return decode(path, raw)
+
+
+def decode(path: Path, raw: bytes) -> str:
+    if len(raw) > MAX_BYTES:
+        raise FileProblemError(
+            [Problem(path, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")]
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, col = _position(raw, nul)
+        raise FileProblemError([Problem(path, "binary file (contains a NUL byte)", line, col)])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position(raw, exc.start)
+        raise FileProblemError(
+            [Problem(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col)]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def load(path: Path, text: str | None = None) -> Located:
+    """Parse one YAML document from ``path`` (or from ``text``, named ``path``)."""
+    if text is None:
+        text = read_text(path)
+    elif len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise FileProblemError([Problem(path, f"text is over the {MAX_BYTES:,}-byte limit")])
+    try:
+        _refuse_anchors_and_depth(path, text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        raise FileProblemError([_yaml_problem(path, exc)]) from None
+    except yaml.YAMLError as exc:
+        raise FileProblemError([Problem(path, f"invalid YAML: {exc}")]) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        # The constructors raise these for out-of-range values (e.g. a huge int).
+        raise FileProblemError([Problem(path, f"invalid YAML value: {exc}")]) from None
+    located = Located(path, data)
+    if node is not None:
+        _collect_marks(node, (), located.marks)
+    return located
+
+
+def _at(path: Path, event: yaml.Event, message: str) -> FileProblemError:
+    mark = event.start_mark
+    if mark is None:
+        return FileProblemError([Problem(path, message)])
+    return FileProblemError([Problem(path, message, mark.line + 1, mark.column + 1)])
+
+
+def _refuse_anchors_and_depth(path: Path, text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _at(
+                path,
+                event,
+                "anchors and aliases (&name, *name) are not allowed in mlsd files; write the value out",
+            )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _at(path, event, f"nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        what = f"{exc.problem} ({exc.context})"
+    if mark is None:
+        return Problem(path, f"invalid YAML: {what}")
+    return Problem(path, f"invalid YAML: {what}", mark.line + 1, mark.column + 1)
+
+
+def _collect_marks(node: yaml.Node, key: PathKey, marks: dict[PathKey, tuple[int, int]]) -> None:
+    stack: list[tuple[yaml.Node, PathKey]] = [(node, key)]
+    marks[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    while stack:
+        current, at = stack.pop()
+        for child_key, mark_node, child in _children(current, at):
+            marks[child_key] = (mark_node.start_mark.line + 1, mark_node.start_mark.column + 1)
+            stack.append((child, child_key))
+
+
+def _children(node: yaml.Node, at: PathKey) -> Iterator[tuple[PathKey, yaml.Node, yaml.Node]]:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            # Point at the key: that is where a person looks for "steps.model.why".
+            yield (*at, name), key_node, value_node
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield (*at, index), item, item
+
+
+def dump(data: Any) -> str:
+    """Write data back as block-style YAML that a person can edit."""
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88))

@@ -1,0 +1,70 @@
+"""The house rules, checked in the test run so CI enforces them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    found = BIN / name
+    if found.exists():
+        return str(found)
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: install the test extra (pip install -e '.[test]')")
+    return path
+
+
+def check(*cmd: str) -> None:
+    result = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}"
+
+
+def test_ruff_lint():
+    check(tool("ruff"), "check", "mlsd", "tests", "benchmarks")
+
+
+def test_ruff_format():
+    check(tool("ruff"), "format", "--check", "mlsd", "tests", "benchmarks")
+
+
+def test_mypy_strict():
+    check(tool("mypy"), "--strict", "mlsd")
+
+
+def test_import_linter_layers():
+    check(tool("lint-imports"))
+
+
+def test_every_core_module_is_under_the_layer_contract():
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    contract = config["tool"]["importlinter"]["contracts"][0]
+    listed = set(contract["source_modules"])
+    core = {
+        f"mlsd.{p.stem}"
+        for p in (REPO / "mlsd").glob("*.py")
+        if p.stem not in {"__init__", "__main__"}
+    }
+    core |= {f"mlsd.{p.name}" for p in (REPO / "mlsd").iterdir() if (p / "__init__.py").exists()}
+    core -= {"mlsd.cli", "mlsd.ui"}
+    assert core == listed, f"add to or remove from the import-linter contract: {core ^ listed}"
+
+
+def test_startup_path_imports_no_heavy_library():
+    """`mlsd --help` must not pay for jinja2, yaml, questionary or the core's pydantic models."""
+    code = (
+        "import sys, mlsd.cli; "
+        "heavy = [m for m in ('jinja2', 'yaml', 'questionary', 'mlsd.models', 'mlsd.catalog', 'sqlite3') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
