@@ -1,0 +1,178 @@
+"""`mlsd list`, `show` and `cases ...` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mlsd.catalog import load_case
+from mlsd.lint import lint_file
+from mlsd.paths import bundled_cases_dir
+
+FLAGSHIPS = {"ctr-prediction", "feed-ranking", "visual-search"}
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.code == 0
+    assert result.out.startswith("mlsd ")
+
+
+def test_list_json_includes_the_flagships(run):
+    result = run("list", "--json")
+    assert result.code == 0, result.err
+    ids = {row["id"] for row in json.loads(result.out)}
+    assert ids >= FLAGSHIPS
+    row = json.loads(result.out)[0]
+    assert set(row) == {"id", "title", "summary", "difficulty", "tags", "path"}
+
+
+def test_list_text_and_tag_filter(run):
+    result = run("list", "--tag", "ads")
+    assert result.code == 0
+    assert "ctr-prediction" in result.out
+    assert "visual-search" not in result.out
+    assert "No cases tagged" in run("list", "--tag", "no-such-tag").err
+
+
+def test_list_cache_is_never_stale(run, write_case, case_data, tmp_path):
+    path = write_case(case_data)
+    first = run("--cases-dir", str(path.parent), "list", "--json")
+    assert "A tiny case" in first.out
+    case_data["title"] = "A renamed case"
+    write_case(case_data)
+    second = run("--cases-dir", str(path.parent), "list", "--json")
+    assert "A renamed case" in second.out
+    assert "A tiny case" not in second.out
+
+
+def test_list_warns_about_a_broken_user_case_and_lists_the_rest(run, write_case):
+    folder = write_case("format: 1\nid: [\n", name="broken").parent
+    result = run("--cases-dir", str(folder), "list", "--json")
+    assert result.code == 0
+    assert "broken.yaml:" in result.err
+    assert "ctr-prediction" in result.out
+
+
+def test_cases_path_env_adds_folders(run, write_case, case_data, monkeypatch):
+    path = write_case(case_data)
+    monkeypatch.setenv("MLSD_CASES_PATH", str(path.parent))
+    assert "tiny-case" in run("list").out
+
+
+def test_a_case_id_defined_twice_names_both_files(run, write_case, case_data, tmp_path):
+    first = write_case(case_data, folder=tmp_path / "one")
+    second = write_case(case_data, folder=tmp_path / "two")
+    result = run("--cases-dir", str(first.parent), "--cases-dir", str(second.parent), "list")
+    assert result.code == 1
+    assert str(first) in result.err
+    assert str(second) in result.err
+
+
+def test_missing_cases_dir_is_an_error(run, tmp_path):
+    result = run("--cases-dir", str(tmp_path / "nope"), "list")
+    assert result.code == 1
+    assert "does not exist" in result.err
+
+
+@pytest.mark.parametrize("case_id", sorted(FLAGSHIPS))
+def test_show_has_no_spoilers(run, case_id):
+    case = load_case(bundled_cases_dir() / f"{case_id}.yaml")
+    result = run("show", case_id)
+    assert result.code == 0, result.err
+    text = " ".join(result.out.split())
+    assert case.title in text
+    for step in case.steps.values():
+        secrets = [p.point for p in step.rubric] + [p.why for p in step.rubric] + list(step.hints)
+        secrets += [f.question for f in step.follow_ups]
+        for secret in secrets:
+            assert " ".join(secret.split())[:60] not in text, secret
+        reference = " ".join(step.reference.split())
+        assert reference[:80] not in text
+    for clarification in case.clarifications:
+        assert " ".join(clarification.answer.split())[:60] not in text
+
+
+def test_show_json_is_the_brief(run):
+    result = run("show", "visual-search", "--json")
+    brief = json.loads(result.out)
+    assert brief["id"] == "visual-search"
+    assert brief["steps"][0]["id"] == "requirements"
+    assert abs(brief["total_minutes"] - 45) < 0.01
+    forbidden = {"rubric", "hints", "follow_ups", "reference", "clarifications", "diagram"}
+    assert not forbidden & set(json.dumps(brief).replace('"', " ").split())
+
+
+def test_show_unknown_case_suggests_close_ids(run):
+    result = run("show", "ctr-predction")
+    assert result.code == 1
+    assert "Did you mean: ctr-prediction" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_show_accepts_a_path(run, write_case, case_data):
+    result = run("show", str(write_case(case_data)))
+    assert result.code == 0
+    assert "A tiny case" in result.out
+
+
+def test_show_user_text_is_not_rich_markup(run, write_case, case_data):
+    case_data["prompt"] = "Use [bold]x[/bold] and [red] literally."
+    result = run("show", str(write_case(case_data)))
+    assert "[bold]x[/bold]" in result.out
+    assert "[red]" in result.out
+
+
+def test_schema_is_json_schema(run):
+    schema = json.loads(run("cases", "schema").out)
+    assert schema["type"] == "object"
+    assert "clarifications" in schema["properties"]
+    assert schema["additionalProperties"] is False
+
+
+def test_new_skeleton_validates_but_lint_flags_it(run, tmp_path):
+    result = run("cases", "new", "spam-filter", "--dir", str(tmp_path))
+    assert result.code == 0, result.err
+    path = tmp_path / "spam-filter.yaml"
+    case = load_case(path)
+    assert case.id == "spam-filter"
+    problems = [str(p) for p in lint_file(path)]
+    assert any("placeholder" in p for p in problems)
+    assert any("clarifications" in p for p in problems)
+    again = run("cases", "new", "spam-filter", "--dir", str(tmp_path))
+    assert again.code == 1
+    assert "--force" in again.err
+
+
+def test_new_rejects_a_bad_id(run, tmp_path):
+    result = run("cases", "new", "Spam Filter", "--dir", str(tmp_path))
+    assert result.code == 1
+    assert "not a valid case id" in result.err
+
+
+def test_bad_usage_exits_2(run):
+    assert run("list", "--bogus").code == 2
+
+
+def test_every_bundled_case_lints_clean():
+    files = sorted(bundled_cases_dir().glob("*.yaml"))
+    assert {f.stem for f in files} >= FLAGSHIPS
+    for path in files:
+        assert [str(p) for p in lint_file(path)] == [], path
+
+
+def test_bundled_case_ids_match_file_names():
+    for path in bundled_cases_dir().glob("*.yaml"):
+        assert load_case(path).id == path.stem
+
+
+def test_python_dash_m(tmp_path: Path):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "mlsd", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("mlsd ")
