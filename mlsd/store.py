@@ -1,0 +1,355 @@
+"""SQLite persistence of sessions: every answer committed the moment it is given.
+
+One file, ``$MLSD_HOME/mlsd.db``, in WAL mode with a busy timeout so two terminals can
+practise at once. Answers go in their own table (every revision kept); everything else
+(clarifications, hints, follow-ups, time, interview ticks and ratings) is an append-only
+event log. The schema version lives in ``PRAGMA user_version``; migrations are an
+ordered list. A database written by a newer mlsd is refused, never modified.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from mlsd import paths
+from mlsd.errors import SessionNotFoundError, StoreError
+from mlsd.records import (
+    AnswerEntry,
+    ClarificationEntry,
+    Event,
+    FollowUpEntry,
+    SessionRecord,
+    SessionSummary,
+)
+
+DB_NAME = "mlsd.db"
+BUSY_TIMEOUT_MS = 5000
+
+MIGRATIONS: list[str] = [
+    # 1: sessions, answers (every revision) and the event log.
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        case_path TEXT NOT NULL,
+        case_title TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        level TEXT NOT NULL,
+        minutes REAL NOT NULL,
+        status TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE answers (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        step_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (session_id, step_id, revision)
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        step_id TEXT,
+        data TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX answers_by_session ON answers(session_id);
+    CREATE INDEX events_by_session ON events(session_id);
+    CREATE INDEX sessions_by_update ON sessions(updated_at);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def db_path() -> Path:
+    return paths.home_dir() / DB_NAME
+
+
+class Store:
+    """A connection to the session database. Use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the mlsd folder {path.parent}: {exc.strerror}. Set MLSD_HOME to a writable folder."
+            ) from None
+        try:
+            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot open {path}: {exc}. Set MLSD_HOME to a writable folder."
+            ) from None
+        self.conn.row_factory = sqlite3.Row
+        try:
+            self._prepare()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _prepare(self) -> None:
+        with self._errors("open"):
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer mlsd (schema {version}; this mlsd knows "
+                    f"{SCHEMA_VERSION}). Upgrade mlsd to use it; the file was not changed."
+                )
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits first; the version bump is in the same script.
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise StoreError(
+                    f"{self.path} is locked by another running mlsd; finish or close it and try again."
+                ) from None
+            if "readonly" in text or "read-only" in text:
+                raise StoreError(
+                    f"{self.path} is read-only; set MLSD_HOME to a writable folder."
+                ) from None
+            raise StoreError(f"cannot {doing} {self.path}: {text}") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a usable mlsd database ({exc}). Move it aside to start afresh; "
+                "it was not changed."
+            ) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing: each call is one committed transaction -------------------------------
+
+    def create_session(
+        self,
+        *,
+        case_id: str,
+        case_path: str,
+        case_title: str,
+        mode: str,
+        level: str,
+        minutes: float,
+    ) -> str:
+        session_id = uuid.uuid4().hex
+        stamp = now()
+        with self._errors("write to"), self.conn:
+            self.conn.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+                (session_id, case_id, case_path, case_title, mode, level, minutes, stamp, stamp),
+            )
+        return session_id
+
+    def save_answer(self, session_id: str, step_id: str, text: str) -> int:
+        """Store a new revision of a step's answer; returns its revision number."""
+        stamp = now()
+        with self._errors("save an answer in"), self.conn:
+            row = self.conn.execute(
+                "SELECT COALESCE(MAX(revision), 0) FROM answers WHERE session_id = ? AND step_id = ?",
+                (session_id, step_id),
+            ).fetchone()
+            revision = int(row[0]) + 1
+            self.conn.execute(
+                "INSERT INTO answers (session_id, step_id, revision, text, at) VALUES (?, ?, ?, ?, ?)",
+                (session_id, step_id, revision, text, stamp),
+            )
+            self._touch(session_id, stamp)
+        return revision
+
+    def add_event(
+        self, session_id: str, kind: str, step_id: str | None = None, **data: Any
+    ) -> None:
+        stamp = now()
+        with self._errors("save to"), self.conn:
+            self.conn.execute(
+                "INSERT INTO events (session_id, kind, step_id, data, at) VALUES (?, ?, ?, ?, ?)",
+                (session_id, kind, step_id, json.dumps(data, ensure_ascii=False), stamp),
+            )
+            self._touch(session_id, stamp)
+
+    def set_status(self, session_id: str, status: str) -> None:
+        stamp = now()
+        with self._errors("update"), self.conn:
+            self.conn.execute("UPDATE sessions SET status = ? WHERE id = ?", (status, session_id))
+            self._touch(session_id, stamp)
+
+    def _touch(self, session_id: str, stamp: str) -> None:
+        self.conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (stamp, session_id))
+
+    def delete(self, session_id: str) -> None:
+        with self._errors("delete from"), self.conn:
+            self.conn.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
+            self.conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
+            self.conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    # -- reading ----------------------------------------------------------------------
+
+    def resolve_id(self, ref: str) -> str:
+        """A full id, a unique prefix, or ``latest`` (the most recently active session)."""
+        with self._errors("read"):
+            if ref == "latest":
+                row = self.conn.execute(
+                    "SELECT id FROM sessions ORDER BY updated_at DESC, rowid DESC LIMIT 1"
+                ).fetchone()
+                if row is None:
+                    raise SessionNotFoundError("no sessions yet. Start one with: mlsd practice")
+                return str(row[0])
+            if not ref or any(c not in "0123456789abcdef" for c in ref.lower()):
+                raise SessionNotFoundError(f"{ref!r} is not a session id (see `mlsd sessions`)")
+            rows = self.conn.execute(
+                "SELECT id FROM sessions WHERE id >= ? AND id < ? LIMIT 2",
+                (ref.lower(), ref.lower() + "g"),
+            ).fetchall()
+        if not rows:
+            raise SessionNotFoundError(f"no session {ref!r} (see `mlsd sessions`)")
+        if len(rows) > 1:
+            raise SessionNotFoundError(
+                f"{ref!r} matches more than one session; type more of the id"
+            )
+        return str(rows[0][0])
+
+    def resolve(self, ref: str) -> SessionRecord:
+        return self.load(self.resolve_id(ref))
+
+    def load(self, session_id: str) -> SessionRecord:
+        with self._errors("read"):
+            row = self.conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise SessionNotFoundError(f"no session {session_id!r}")
+            answer_rows = self.conn.execute(
+                "SELECT step_id, text, revision, at FROM answers WHERE session_id = ? ORDER BY id",
+                (session_id,),
+            ).fetchall()
+            event_rows = self.conn.execute(
+                "SELECT kind, step_id, data, at FROM events WHERE session_id = ? ORDER BY id",
+                (session_id,),
+            ).fetchall()
+        history = [
+            AnswerEntry(r["step_id"], r["text"], r["revision"], r["at"]) for r in answer_rows
+        ]
+        events = [
+            Event(r["kind"], r["step_id"], json.loads(r["data"]), r["at"]) for r in event_rows
+        ]
+        return _derive(row, history, events)
+
+    def list_sessions(self, limit: int | None = None) -> list[SessionSummary]:
+        sql = (
+            "SELECT s.*, (SELECT COUNT(DISTINCT step_id) FROM answers a WHERE a.session_id = s.id) AS answered "
+            "FROM sessions s ORDER BY s.updated_at DESC, s.rowid DESC"
+        )
+        with self._errors("read"):
+            rows = self.conn.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
+        return [
+            SessionSummary(
+                r["id"],
+                r["case_id"],
+                r["case_title"],
+                r["mode"],
+                r["level"],
+                r["status"],
+                r["started_at"],
+                r["updated_at"],
+                int(r["answered"]),
+            )
+            for r in rows
+        ]
+
+    def last_practised(self) -> dict[str, str]:
+        """Case id -> when it was last practised (for ordering the case picker)."""
+        with self._errors("read"):
+            rows = self.conn.execute(
+                "SELECT case_id, MAX(updated_at) FROM sessions GROUP BY case_id"
+            ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
+
+    def integrity_ok(self) -> bool:
+        with self._errors("check"):
+            return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
+
+
+def _derive(row: sqlite3.Row, history: list[AnswerEntry], events: list[Event]) -> SessionRecord:
+    answers: dict[str, str] = {}
+    answered_at: dict[str, str] = {}
+    for entry in history:
+        answers[entry.step_id] = entry.text
+        answered_at[entry.step_id] = entry.at
+    clarifications: list[ClarificationEntry] = []
+    follow_ups: list[FollowUpEntry] = []
+    hints: dict[str, int] = {}
+    skipped_at: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    for event in events:
+        step, data = event.step_id, event.data
+        if event.kind == "clarification":
+            clarifications.append(
+                ClarificationEntry(data.get("id"), data["question"], data["answer"], event.at)
+            )
+        elif event.kind == "follow_up" and step:
+            follow_ups.append(FollowUpEntry(step, data["question"], data.get("answer"), event.at))
+        elif event.kind == "hint" and step:
+            hints[step] = hints.get(step, 0) + 1
+        elif event.kind == "skip" and step:
+            skipped_at[step] = event.at
+        elif event.kind == "time" and step:
+            seconds[step] = seconds.get(step, 0.0) + float(data.get("seconds", 0.0))
+    skipped = [s for s, at in skipped_at.items() if s not in answered_at or answered_at[s] < at]
+    return SessionRecord(
+        id=row["id"],
+        case_id=row["case_id"],
+        case_path=row["case_path"],
+        case_title=row["case_title"],
+        mode=row["mode"],
+        level=row["level"],
+        minutes=float(row["minutes"]),
+        status=row["status"],
+        started_at=row["started_at"],
+        updated_at=row["updated_at"],
+        answers=answers,
+        history=history,
+        clarifications=clarifications,
+        follow_ups=follow_ups,
+        hints=hints,
+        skipped=skipped,
+        seconds=seconds,
+        events=events,
+    )
+
+
+def open_store(path: Path | None = None) -> Store:
+    return Store(path or db_path())
