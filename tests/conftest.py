@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from mlsd.catalog import load_framework
 from mlsd.cli import main
@@ -129,3 +131,9 @@ def write_case(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def case_data() -> dict[str, Any]:
     return copy.deepcopy(deep_case())
+
+
+# Hypothesis: quick and derandomised in CI; HYPOTHESIS_PROFILE=long for a deep local run.
+settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

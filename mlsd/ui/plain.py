@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Sequence
 
 from mlsd.caseindex import CaseSummary
+from mlsd.records import SessionSummary
 
 
 def case_table(cases: Sequence[CaseSummary]) -> str:
@@ -24,4 +25,26 @@ def case_table(cases: Sequence[CaseSummary]) -> str:
         lines.append(line)
     lines.append("")
     lines.append(f"{len(cases)} case(s). Practise one with: mlsd practice ID")
+    return "\n".join(lines)
+
+
+def session_table(rows: Sequence[SessionSummary]) -> str:
+    header = ("ID", "CASE", "MODE", "LEVEL", "STARTED", "STATUS", "STEPS")
+    body = [
+        (
+            r.short_id,
+            r.case_id,
+            r.mode,
+            r.level,
+            r.started_at[:16].replace("T", " "),
+            r.status,
+            str(r.steps_answered),
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *body]
+    ]
     return "\n".join(lines)

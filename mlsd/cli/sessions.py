@@ -1,0 +1,85 @@
+"""``mlsd sessions``: list, show and delete stored sessions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from mlsd.cli.app import app
+
+sessions_app = typer.Typer(
+    help="List, show and delete your stored sessions.", invoke_without_command=True
+)
+app.add_typer(sessions_app, name="sessions")
+
+
+@sessions_app.callback()
+def sessions(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for tooling.")] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")
+    ] = 50,
+) -> None:
+    """List sessions, most recent first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from mlsd.store import open_store
+
+    with open_store() as store:
+        rows = store.list_sessions(None if as_json else limit)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [{**asdict(r), "short_id": r.short_id} for r in rows], indent=2, ensure_ascii=False
+            )
+        )
+        return
+    if not rows:
+        typer.echo("No sessions yet. Start one with: mlsd practice", err=True)
+        return
+    from mlsd.ui.plain import session_table
+
+    typer.echo(session_table(rows))
+
+
+@sessions_app.command("show")
+def show(
+    session: Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")],
+) -> None:
+    """Show one session: its answers, questions asked, hints and follow-ups."""
+    from mlsd.store import open_store
+    from mlsd.ui.console import stdout_console
+    from mlsd.ui.record_view import record_view
+
+    with open_store() as store:
+        record = store.resolve(session)
+    stdout_console().print(record_view(record))
+
+
+@sessions_app.command("delete")
+def delete(
+    session: Annotated[str, typer.Argument(help="Session id or unique prefix.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a session and everything recorded in it."""
+    import sys
+
+    from mlsd.errors import MlsdError
+    from mlsd.store import open_store
+
+    with open_store() as store:
+        record = store.resolve(session)
+        if not yes:
+            if not sys.stdin.isatty():
+                raise MlsdError("refusing to delete without confirmation; add --yes")
+            if not typer.confirm(
+                f"Delete session {record.short_id} ({record.case_title}, {len(record.answers)} answers)?"
+            ):
+                typer.echo("Kept.", err=True)
+                return
+        store.delete(record.id)
+    typer.echo(f"Deleted session {record.short_id}.", err=True)

@@ -1,0 +1,481 @@
+"""The practice session: the interview's flow as a state machine over the store.
+
+Pure logic: it asks through a ``Prompter`` and shows through the same object, reads the
+time through an injected clock, and writes every answer, question, hint, follow-up and
+second through the ``Store`` the moment it happens. It never touches the terminal, so
+tests drive whole sessions with a scripted prompter.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from mlsd.brief import CaseBrief, make_brief, step_budgets
+from mlsd.matching import best_clarification, covers
+from mlsd.models import AnswersFile, Case, Clarification, FollowUp, Framework
+from mlsd.records import SessionRecord
+from mlsd.store import Store
+
+DEFAULT_REPLY = (
+    "That's not something I have a specific answer for. Make a reasonable assumption, "
+    "state it, and move on."
+)
+COMMANDS = {
+    "/hint": "show the next hint",
+    "/skip": "skip this step",
+    "/back": "revise an earlier step",
+    "/ask": "ask the interviewer another question",
+    "/editor": "write this answer in your $EDITOR",
+    "/pause": "save and stop; resume later",
+    "/help": "list these commands",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class StepCard:
+    """What the candidate sees at the top of a step."""
+
+    step_id: str
+    number: int
+    count: int
+    title: str
+    goal: str
+    minutes: float  # budget; 0 when untimed
+    prompts: list[str]
+    clarifications: list[tuple[str, str]]  # (question, answer) asked so far, for requirements
+    draft: str  # the current answer, when revising
+    is_requirements: bool
+
+
+class Prompter(Protocol):
+    """The terminal as the session sees it: ask questions, show things."""
+
+    def select(self, message: str, choices: Sequence[Choice]) -> str: ...
+
+    def answer(
+        self, message: str, *, default: str = "", status: Callable[[], str] | None = None
+    ) -> str:
+        """Multi-line free text; ``status`` is a live line (time left, controls)."""
+        ...
+
+    def line(self, message: str) -> str:
+        """A single line of free text."""
+        ...
+
+    def edit(self, text: str) -> str:
+        """Open an editor on ``text`` and return what was saved."""
+        ...
+
+    def opening(self, brief: CaseBrief, level: str, minutes: float, resumed: bool) -> None: ...
+
+    def step(self, card: StepCard) -> None: ...
+
+    def interviewer(self, text: str, *, question: str | None = None) -> None: ...
+
+    def hint(self, index: int, total: int, text: str) -> None: ...
+
+    def note(self, text: str) -> None: ...
+
+
+@dataclass
+class Outcome:
+    record: SessionRecord
+    paused: bool
+
+
+def parse_command(text: str) -> str | None:
+    word = text.strip().lower()
+    return word if word in COMMANDS or word in {"/time", "/done"} else None
+
+
+def strip_comments(text: str) -> str:
+    """Drop ``#`` comment lines the way ``git commit`` does; keep everything else as typed."""
+    kept = [line for line in text.splitlines() if not line.startswith("#")]
+    return "\n".join(kept).strip("\n")
+
+
+def editor_template(card: StepCard, draft: str) -> str:
+    lines = [draft, "", f"# {card.title}: {card.goal}"]
+    lines += [f"#  - {p}" for p in card.prompts]
+    lines += ["#", "# Lines starting with '#' are removed. Save and close the editor to submit."]
+    return "\n".join(lines) + "\n"
+
+
+def format_clock(seconds: float) -> str:
+    seconds = int(abs(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class Practice:
+    """One practice session, new or resumed."""
+
+    def __init__(
+        self,
+        store: Store,
+        session_id: str,
+        case: Case,
+        framework: Framework,
+        prompter: Prompter,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        use_editor: bool = False,
+    ) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.case = case
+        self.framework = framework
+        self.ui = prompter
+        self.clock = clock
+        self.use_editor = use_editor
+        self.record = store.load(session_id)
+        self.budgets = step_budgets(framework, self.record.minutes or None)
+        self._current: str | None = None
+        self._started = 0.0
+
+    # -- the flow ---------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        resumed = bool(self.record.history or self.record.events)
+        self.ui.opening(
+            make_brief(self.case, self.framework, self.record.minutes or None),
+            self.record.level,
+            self.record.minutes,
+            resumed,
+        )
+        if resumed and self.record.status == "paused":
+            self.store.set_status(self.session_id, "active")
+        self.store.add_event(self.session_id, "resume" if resumed else "start")
+        step_id = self.next_step()
+        if resumed:
+            done = [s.title for s in self.framework.steps if s.id in self.record.answers]
+            where = self.framework.step(step_id).title if step_id else "the summary"
+            self.ui.note(
+                f"Continuing at {where}. Answered so far: {', '.join(done) or 'nothing yet'}."
+            )
+        while step_id is not None:
+            result = self._do_step(step_id)
+            if result == "pause":
+                return self._pause()
+            step_id = result if result not in ("next", None) else self.next_step()
+        self.store.set_status(self.session_id, "finished")
+        self.record = self.store.load(self.session_id)
+        return Outcome(self.record, paused=False)
+
+    def next_step(self) -> str | None:
+        done = set(self.record.answers) | set(self.record.skipped)
+        return next((s for s in self.framework.step_ids if s not in done), None)
+
+    def interrupted(self, draft: str = "") -> SessionRecord:
+        """Ctrl-C or Ctrl-D: keep the time spent and any half-typed answer; mark the session paused."""
+        step_id = self._current
+        self._stop_clock()
+        if step_id is not None and draft.strip():
+            self.store.add_event(self.session_id, "draft", step_id, text=draft)
+        self.store.set_status(self.session_id, "paused")
+        return self.store.load(self.session_id)
+
+    def _pause(self) -> Outcome:
+        self.store.set_status(self.session_id, "paused")
+        self.store.add_event(self.session_id, "pause")
+        self.record = self.store.load(self.session_id)
+        return Outcome(self.record, paused=True)
+
+    def _do_step(self, step_id: str) -> str | None:
+        """Run one step; returns "next", "pause", or the id of a step to revise."""
+        if (
+            step_id == "requirements"
+            and "requirements" not in self.record.answers
+            and not self._asked_any()
+        ):
+            self._clarify()
+        self._start_clock(step_id)
+        self.ui.step(self._card(step_id))
+        while True:
+            if self.use_editor:
+                text = strip_comments(
+                    self.ui.edit(
+                        editor_template(self._card(step_id), self.record.answers.get(step_id, ""))
+                    )
+                )
+            else:
+                text = self.ui.answer(
+                    "Your answer",
+                    default=self._draft(step_id),
+                    status=lambda: self.status_line(step_id),
+                )
+            command = parse_command(text)
+            if command is None and text.strip():
+                self._save_answer(step_id, text)
+                self._follow_up(step_id, text)
+                return "next"
+            if command is None:
+                self.ui.note("An empty answer is not saved. Type your answer, or /skip to move on.")
+            elif command == "/hint":
+                self._hint(step_id)
+            elif command == "/skip":
+                self._stop_clock()
+                self.store.add_event(self.session_id, "skip", step_id)
+                self._refresh()
+                return "next"
+            elif command == "/back":
+                target = self._choose_step(step_id)
+                if target is not None:
+                    self._stop_clock()
+                    return target
+                self.ui.step(self._card(step_id))
+            elif command == "/ask":
+                self._clarify()
+                self.ui.step(self._card(step_id))
+            elif command == "/editor":
+                text = strip_comments(
+                    self.ui.edit(
+                        editor_template(self._card(step_id), self.record.answers.get(step_id, ""))
+                    )
+                )
+                if text.strip():
+                    self._save_answer(step_id, text)
+                    self._follow_up(step_id, text)
+                    return "next"
+                self.ui.note("The editor came back empty; nothing was saved.")
+            elif command == "/pause":
+                self._stop_clock()
+                return "pause"
+            elif command == "/time":
+                self.ui.note(self.status_line(step_id))
+            else:
+                self.ui.note(controls_help(step_id == "requirements"))
+
+    # -- pieces of a step -------------------------------------------------------------
+
+    def _card(self, step_id: str) -> StepCard:
+        fs = self.framework.step(step_id)
+        case_step = self.case.steps.get(step_id)
+        return StepCard(
+            step_id=step_id,
+            number=self.framework.step_ids.index(step_id) + 1,
+            count=len(self.framework.steps),
+            title=fs.title,
+            goal=fs.goal,
+            minutes=self.budgets[step_id] if self.record.minutes else 0,
+            prompts=[*fs.prompts, *(case_step.prompts if case_step else [])],
+            clarifications=[(c.question, c.answer) for c in self.record.clarifications]
+            if step_id == "requirements"
+            else [],
+            draft=self._draft(step_id),
+            is_requirements=step_id == "requirements",
+        )
+
+    def _draft(self, step_id: str) -> str:
+        """The text to start from: an unsubmitted draft saved at Ctrl-C, else the last answer."""
+        latest = self.record.answers.get(step_id, "")
+        for event in reversed(self.record.events):
+            if event.kind == "draft" and event.step_id == step_id:
+                submitted = [
+                    h for h in self.record.history if h.step_id == step_id and h.at >= event.at
+                ]
+                return latest if submitted else str(event.data.get("text", ""))
+        return latest
+
+    def _asked_any(self) -> bool:
+        return bool(self.record.clarifications)
+
+    def _clarify(self) -> None:
+        """Let the candidate ask the interviewer questions until they start answering."""
+        while True:
+            asked = set(self.record.clarification_ids)
+            open_questions = [c for c in self.case.clarifications if c.id not in asked]
+            choices = [Choice(f"c:{c.id}", c.question) for c in open_questions]
+            choices += [
+                Choice("own", "Ask in my own words…"),
+                Choice("done", "Start answering the requirements"),
+            ]
+            picked = self.ui.select("Ask the interviewer a clarifying question", choices)
+            if picked == "done":
+                return
+            if picked == "own":
+                question = self.ui.line("Your question").strip()
+                if not question:
+                    continue
+                found = best_clarification(question, self.case.clarifications)
+                self._record_clarification(question, found)
+            else:
+                found = next(c for c in open_questions if f"c:{c.id}" == picked)
+                self._record_clarification(found.question, found)
+
+    def _record_clarification(self, question: str, found: Clarification | None) -> None:
+        answer = found.answer.strip() if found else DEFAULT_REPLY
+        self.store.add_event(
+            self.session_id,
+            "clarification",
+            "requirements",
+            id=found.id if found else None,
+            question=question,
+            answer=answer,
+        )
+        self._refresh()
+        self.ui.interviewer(answer, question=question)
+
+    def _hint(self, step_id: str) -> None:
+        hints = self.case.steps[step_id].hints if step_id in self.case.steps else []
+        used = self.record.hints.get(step_id, 0)
+        if used >= len(hints):
+            self.ui.note(
+                "No more hints for this step." if hints else "This case has no hints for this step."
+            )
+            return
+        self.store.add_event(self.session_id, "hint", step_id, index=used)
+        self._refresh()
+        self.ui.hint(used + 1, len(hints), hints[used])
+
+    def _save_answer(self, step_id: str, text: str) -> None:
+        self.store.save_answer(self.session_id, step_id, text)
+        self._stop_clock()
+        self._refresh()
+
+    def _follow_up(self, step_id: str, answer: str) -> None:
+        follow_up = pick_follow_up(
+            self.case, step_id, answer, [f.question for f in self.record.follow_ups_for(step_id)]
+        )
+        if follow_up is None:
+            return
+        self.ui.interviewer(follow_up.question)
+        reply = self.ui.answer(
+            "Your answer to the follow-up (/skip to pass)", status=lambda: self.status_line(step_id)
+        )
+        command = parse_command(reply)
+        text = None if command == "/skip" or not reply.strip() else reply
+        if command is not None and command != "/skip":
+            text = None
+            self.ui.note("Commands apply to the main answer; the follow-up was left unanswered.")
+        self.store.add_event(
+            self.session_id, "follow_up", step_id, question=follow_up.question, answer=text
+        )
+        self._refresh()
+
+    def _choose_step(self, current: str) -> str | None:
+        choices = [
+            Choice(s.id, f"{s.title}{'' if s.id in self.record.answers else ' (not answered)'}")
+            for s in self.framework.steps
+            if s.id != current
+        ]
+        choices.append(Choice("stay", "Stay on this step"))
+        picked = self.ui.select("Which step do you want to revise?", choices)
+        return None if picked == "stay" else picked
+
+    # -- the clock --------------------------------------------------------------------
+
+    def _start_clock(self, step_id: str) -> None:
+        self._current = step_id
+        self._started = self.clock()
+
+    def _stop_clock(self) -> None:
+        if self._current is None:
+            return
+        spent = max(0.0, self.clock() - self._started)
+        self.store.add_event(self.session_id, "time", self._current, seconds=round(spent, 3))
+        self._current = None
+        self._refresh()
+
+    def elapsed(self, step_id: str) -> float:
+        running = self.clock() - self._started if self._current == step_id else 0.0
+        return self.record.seconds.get(step_id, 0.0) + running
+
+    def status_line(self, step_id: str) -> str:
+        spent = self.elapsed(step_id)
+        if not self.record.minutes:
+            clock = f"{format_clock(spent)} spent"
+        else:
+            left = self.budgets[step_id] * 60 - spent
+            clock = f"{format_clock(left)} left" if left >= 0 else f"over by {format_clock(left)}"
+        title = self.framework.step(step_id).title
+        return f" {title} · {clock} · Esc then Enter to submit · /hint /skip /back /pause /help "
+
+    def _refresh(self) -> None:
+        self.record = self.store.load(self.session_id)
+
+
+def controls_help(requirements: bool) -> str:
+    shown = {k: v for k, v in COMMANDS.items() if requirements or k != "/ask"}
+    return "Type one of these as your whole answer:\n" + "\n".join(
+        f"  {k:<8} {v}" for k, v in shown.items()
+    )
+
+
+def pick_follow_up(
+    case: Case, step_id: str, answer: str, already: Sequence[str]
+) -> FollowUp | None:
+    """Prefer a follow-up whose points the answer has not already covered."""
+    step = case.steps.get(step_id)
+    if step is None:
+        return None
+    fresh = [f for f in step.follow_ups if f.question not in already]
+    if not fresh:
+        return None
+    uncovered = [f for f in fresh if not covers(f.listen_for, answer)]
+    return (uncovered or fresh)[0]
+
+
+def start(
+    store: Store, case: Case, case_path: str, *, mode: str, level: str, minutes: float
+) -> str:
+    return store.create_session(
+        case_id=case.id,
+        case_path=case_path,
+        case_title=case.title,
+        mode=mode,
+        level=level,
+        minutes=minutes,
+    )
+
+
+def run_answers(
+    store: Store,
+    case: Case,
+    case_path: str,
+    framework: Framework,
+    answers: AnswersFile,
+    *,
+    level: str,
+    minutes: float,
+) -> SessionRecord:
+    """A whole session from an answers file: same records as an interactive one, no prompts."""
+    session_id = start(
+        store, case, case_path, mode="practice", level=answers.level or level, minutes=minutes
+    )
+    by_id = {c.id: c for c in case.clarifications}
+    for cid in answers.clarifications:
+        found = by_id[cid]
+        store.add_event(
+            session_id,
+            "clarification",
+            "requirements",
+            id=cid,
+            question=found.question,
+            answer=found.answer.strip(),
+        )
+    for step_id in framework.step_ids:
+        text = answers.answers.get(step_id, "")
+        if not text.strip():
+            store.add_event(session_id, "skip", step_id)
+            continue
+        store.save_answer(session_id, step_id, text)
+        follow_up = pick_follow_up(case, step_id, text, [])
+        if follow_up is not None and step_id in answers.follow_ups:
+            store.add_event(
+                session_id,
+                "follow_up",
+                step_id,
+                question=follow_up.question,
+                answer=answers.follow_ups[step_id],
+            )
+    store.set_status(session_id, "finished")
+    return store.load(session_id)

@@ -1,0 +1,78 @@
+"""Rich renderables for a practice session: opening, step card, interviewer, hints."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mlsd.brief import CaseBrief
+from mlsd.session import StepCard
+
+
+def opening_view(brief: CaseBrief, level: str, minutes: float, resumed: bool) -> RenderableType:
+    meta = Text(f"{brief.difficulty} · level: {level} · ", style="muted")
+    meta.append(f"{minutes:g} minutes" if minutes else "untimed", style="muted")
+    how = Text.assemble(
+        ("How it works: ", "bold"),
+        "type your answer; ",
+        ("Esc then Enter", "key"),
+        " (or Alt+Enter) submits. Type ",
+        ("/hint", "key"),
+        ", ",
+        ("/skip", "key"),
+        ", ",
+        ("/back", "key"),
+        " or ",
+        ("/pause", "key"),
+        " as your whole answer for those; ",
+        ("/help", "key"),
+        " lists them all. Ctrl-C saves and stops.",
+    )
+    title = "Resuming: " + brief.title if resumed else brief.title
+    body = Group(meta, Text(), Text(brief.prompt.strip()), Text(), how)
+    return Panel(
+        body, title=Text(title, style="bold"), title_align="left", border_style="interviewer"
+    )
+
+
+def step_view(card: StepCard) -> RenderableType:
+    head = Text(f"Step {card.number} of {card.count}: ", style="step")
+    head.append(card.title, style="step")
+    if card.minutes:
+        head.append(f"  ({card.minutes:g} min)", style="muted")
+    parts: list[RenderableType] = [head, Text(card.goal, style="italic")]
+    if card.clarifications:
+        told = Table.grid(padding=(0, 1))
+        told.add_column(no_wrap=True)
+        told.add_column()
+        for question, answer in card.clarifications:
+            told.add_row("•", Text.assemble((question, "muted"), "\n", answer))
+        parts += [Text(), Text("What the interviewer told you:", style="bold"), told]
+    guide = Text("Think about:", style="bold")
+    for prompt in card.prompts:
+        guide.append("\n• ")
+        guide.append(prompt)
+    parts += [Text(), guide]
+    if card.draft:
+        parts += [
+            Text(),
+            Text("Your earlier text is filled in below; edit it and submit.", style="warn"),
+        ]
+    return Panel(Group(*parts), border_style="step", title_align="left")
+
+
+def interviewer_view(text: str, question: str | None) -> RenderableType:
+    body = Text()
+    if question:
+        body.append("You: ", style="muted")
+        body.append(question, style="muted")
+        body.append("\n")
+    body.append("Interviewer: ", style="interviewer")
+    body.append(text)
+    return body
+
+
+def hint_view(index: int, total: int, text: str) -> RenderableType:
+    return Text.assemble((f"Hint {index}/{total}: ", "warn"), text)

@@ -1,0 +1,68 @@
+"""The end-of-session table: time against budget, hints, follow-ups and coverage per step."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from mlsd.brief import step_budgets
+from mlsd.models import Case, Framework
+from mlsd.records import SessionRecord
+from mlsd.scoring import Report
+from mlsd.session import format_clock
+
+
+def summary_view(
+    record: SessionRecord, case: Case, framework: Framework, report: Report | None = None
+) -> RenderableType:
+    budgets = step_budgets(framework, record.minutes or None)
+    table = Table(
+        title=Text(f"{case.title} · {record.level} · session {record.short_id}"),
+        header_style="bold",
+    )
+    table.add_column("Step")
+    table.add_column("Status")
+    table.add_column("Time / budget", justify="right")
+    table.add_column("Hints", justify="right")
+    table.add_column("Follow-ups", justify="right")
+    if report is not None:
+        table.add_column("Key points", justify="right")
+    total = 0.0
+    for step in framework.steps:
+        spent = record.seconds.get(step.id, 0.0)
+        total += spent
+        status = (
+            "answered"
+            if step.id in record.answers
+            else ("skipped" if step.id in record.skipped else "—")
+        )
+        budget = f"{budgets[step.id]:g}m" if record.minutes else "untimed"
+        over = record.minutes and spent > budgets[step.id] * 60
+        time_text = Text(f"{format_clock(spent)} / {budget}", style="warn" if over else "")
+        asked = record.follow_ups_for(step.id)
+        answered = sum(1 for f in asked if f.answer)
+        row: list[Text | str] = [
+            Text(step.title),
+            Text(status, style="good" if status == "answered" else "miss"),
+            time_text,
+            str(record.hints.get(step.id, 0)),
+            f"{answered}/{len(asked)}" if asked else "—",
+        ]
+        if report is not None:
+            row.append(f"{report.step(step.id).coverage:.0%}")
+        table.add_row(*row)
+    footer = Text(f"Total time {format_clock(total)}", style="muted")
+    if report is None:
+        return Group(table, footer)
+    signal = report.level_signal
+    overall = Text.assemble(
+        ("Key points covered: ", "bold"),
+        f"{report.coverage:.0%} of those expected at {record.level} level",
+        (" · ", "muted"),
+        ("Level signal: ", "bold"),
+        signal.summary,
+        (" · ", "muted"),
+        f"key clarifying questions asked: {len(report.clarifications.key_asked)}/{len(report.clarifications.key_ids)}",
+    )
+    return Group(table, overall, footer)

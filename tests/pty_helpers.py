@@ -1,0 +1,72 @@
+"""Driving mlsd in a real pseudo-terminal with pexpect."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+
+SUBMIT = "\x1b\r"  # Esc then Enter submits a multi-line answer
+UP = "\x1b[A"
+
+
+def spawn(home: Path, *args: str, timeout: float = 20, cwd: Path | None = None) -> pexpect.spawn:
+    env = {
+        **os.environ,
+        "MLSD_HOME": str(home),
+        "NO_COLOR": "1",
+        "TERM": "xterm",
+        "COLUMNS": "120",
+        "LINES": "40",
+        # pexpect does not answer cursor-position requests; a real terminal does.
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    env.pop("MLSD_CASES_PATH", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "mlsd", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=(40, 120),
+        cwd=str(cwd) if cwd else None,
+    )
+
+
+def start_answering(child: pexpect.spawn) -> None:
+    """At the clarification menu, go straight to answering (the last choice)."""
+    child.expect("Ask the interviewer a clarifying question")
+    child.send(UP)
+    child.send("\r")
+
+
+def answer(child: pexpect.spawn, text: str, *, skip_follow_up: bool = True) -> None:
+    child.expect("Your answer")
+    child.send(text)
+    child.send(SUBMIT)
+    if skip_follow_up:
+        child.expect("Your answer to the follow-up")
+        child.send("/skip")
+        child.send(SUBMIT)
+
+
+def wait_for_answers(home: Path, count: int, timeout: float = 10) -> None:
+    """Poll the database until ``count`` answers are committed (no sleeps standing in for it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = sqlite3.connect(home / "mlsd.db", timeout=1)
+            try:
+                (n,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
+            finally:
+                conn.close()
+            if n >= count:
+                return
+        except sqlite3.Error:
+            pass
+        time.sleep(0.02)
+    raise AssertionError(f"{count} answers were not committed within {timeout}s")

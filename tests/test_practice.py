@@ -1,0 +1,257 @@
+"""Whole practice sessions driven in-process through the Prompter protocol."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlsd.catalog import load_case, load_framework
+from mlsd.paths import bundled_cases_dir
+from mlsd.session import DEFAULT_REPLY, Practice, start
+from mlsd.store import open_store
+from tests.scripted import ScriptedPrompter
+
+STEPS = ["requirements", "data", "features", "model", "metrics", "serving", "monitoring"]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def ctr():
+    path = bundled_cases_dir() / "ctr-prediction.yaml"
+    return load_case(path), str(path)
+
+
+@pytest.fixture
+def store():
+    with open_store() as s:
+        yield s
+
+
+def new_session(store, ctr, minutes=45.0, level="senior"):
+    case, path = ctr
+    return start(store, case, path, mode="practice", level=level, minutes=minutes)
+
+
+def practice(store, session_id, case, replies, clock=None, **kw):
+    ui = ScriptedPrompter(list(replies))
+    runner = Practice(
+        store, session_id, case, load_framework(), ui, clock=clock or FakeClock(), **kw
+    )
+    return runner, ui
+
+
+def test_a_whole_session_with_clarifications_hints_and_follow_ups(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    first = case.clarifications[0]
+    replies = [
+        f"c:{first.id}",  # pick a listed question
+        "own",
+        "How many daily active users do we have?",  # ask in own words
+        "own",
+        "What colour is the office carpet?",  # matches nothing
+        "done",
+        "/hint",
+        "We need calibrated pCTR for the auction.",  # requirements answer
+        "Follow-up answer one.",
+    ]
+    for step in STEPS[1:]:
+        replies += [f"My {step} answer.", "/skip"]  # answer, skip follow-up
+    runner, ui = practice(store, sid, case, replies)
+    outcome = runner.run()
+    assert not outcome.paused
+    record = outcome.record
+    assert record.status == "finished"
+    assert set(record.answers) == set(STEPS)
+    assert record.answers["requirements"] == "We need calibrated pCTR for the auction."
+    assert record.clarifications[0].clarification_id == first.id
+    assert record.clarifications[1].clarification_id is not None
+    assert record.clarifications[2].clarification_id is None
+    assert record.clarifications[2].answer == DEFAULT_REPLY
+    assert record.hints == {"requirements": 1}
+    assert ui.kinds("hint")[0][2] == case.steps["requirements"].hints[0]
+    assert len(record.follow_ups) == 7
+    assert record.follow_ups[0].answer == "Follow-up answer one."
+    assert all(f.answer is None for f in record.follow_ups[1:])
+    # the interviewer's answers stay visible while writing the requirements
+    card = next(c for c in ui.kinds("step") if c.step_id == "requirements")
+    assert len(card.clarifications) == 3
+
+
+def test_skip_and_untimed_status_line(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr, minutes=0)
+    runner, ui = practice(store, sid, case, ["done", "/skip", "/pause"])
+    outcome = runner.run()
+    assert outcome.paused
+    assert outcome.record.skipped == ["requirements"]
+    assert "spent" in ui.statuses[0]
+
+
+def test_pause_then_resume_continues_at_the_first_unanswered_step(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    runner, _ = practice(
+        store, sid, case, ["done", "Requirements text.", "/skip", "Data text.", "/skip", "/pause"]
+    )
+    assert runner.run().paused
+    assert store.load(sid).status == "paused"
+    replies = []
+    for step in STEPS[2:]:
+        replies += [f"{step} text.", "/skip"]
+    runner, ui = practice(store, sid, case, replies)
+    outcome = runner.run()
+    assert ui.shown[0] == ("opening", True)
+    assert next(c.step_id for c in ui.kinds("step")) == "features"
+    assert outcome.record.status == "finished"
+    assert outcome.record.answers["data"] == "Data text."
+
+
+def test_back_revises_an_earlier_step_and_keeps_the_old_text(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    replies = [
+        "done",
+        "First requirements.",
+        "/skip",
+        "/back",
+        "requirements",  # from the data step, go back
+        "Revised requirements.",
+        "/skip",
+        "/pause",  # back at data
+    ]
+    runner, ui = practice(store, sid, case, replies)
+    outcome = runner.run()
+    record = outcome.record
+    assert record.answers["requirements"] == "Revised requirements."
+    assert [h.text for h in record.history if h.step_id == "requirements"] == [
+        "First requirements.",
+        "Revised requirements.",
+    ]
+    assert "First requirements." in ui.defaults  # the draft is offered for editing
+    assert [c.step_id for c in ui.kinds("step")][-1] == "data"
+
+
+def test_time_per_step_is_recorded_and_paused_time_does_not_count(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    clock = FakeClock()
+    ui = ScriptedPrompter([])
+    runner = Practice(store, sid, case, load_framework(), ui, clock=clock)
+
+    def answer_after(seconds, text):
+        def go():
+            clock.now += seconds
+            return text
+
+        return go
+
+    # Replace replies with callables that advance the clock.
+    orig = ui._next
+    steps = iter([("select", "done"), (90, "Requirements."), (0, "/skip"), (30, "/pause")])
+
+    def scripted(kind, detail):
+        ui.shown.append((kind, detail))
+        what, reply = next(steps)
+        if isinstance(what, int):
+            clock.now += what
+        return reply
+
+    ui._next = scripted  # type: ignore[method-assign]
+    assert runner.run().paused
+    clock.now += 10_000  # paused: does not count
+    record = store.load(sid)
+    assert record.seconds["requirements"] == pytest.approx(90)
+    assert record.seconds["data"] == pytest.approx(30)
+    del orig
+
+
+def test_status_line_shows_time_left_and_overrun(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr, minutes=45)
+    clock = FakeClock()
+    runner, _ = practice(store, sid, case, [], clock=clock)
+    runner._start_clock("requirements")
+    budget = runner.budgets["requirements"] * 60
+    assert "left" in runner.status_line("requirements")
+    clock.now += budget + 65
+    assert "over by 1:05" in runner.status_line("requirements")
+
+
+def test_interrupt_keeps_time_and_marks_paused(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    clock = FakeClock()
+    runner, _ = practice(store, sid, case, ["done", KeyboardInterrupt()], clock=clock)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run()
+    clock.now += 42
+    record = runner.interrupted()
+    assert record.status == "paused"
+    assert record.seconds["requirements"] == pytest.approx(42)
+
+
+def test_empty_answer_is_not_saved(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    runner, ui = practice(store, sid, case, ["done", "   ", "/pause"])
+    runner.run()
+    assert "requirements" not in store.load(sid).answers
+    assert any("empty answer" in n.lower() for n in ui.kinds("note"))
+
+
+def test_editor_strips_comment_lines(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    runner, ui = practice(store, sid, case, ["done", "/skip", "/pause"], use_editor=False)
+    ui.replies = ["done", "/editor", "/skip", "/pause"]
+    ui.edited = lambda text: "# a comment\nMy answer\n  # indented stays\n" + text
+    runner.run()
+    answer = store.load(sid).answers["requirements"]
+    assert answer.startswith("My answer\n  # indented stays")
+    assert "# a comment" not in answer
+    assert "Lines starting with '#'" not in answer
+
+
+def test_follow_up_prefers_one_the_answer_has_not_covered(ctr):
+    from mlsd.session import pick_follow_up
+
+    case, _ = ctr
+    follow_ups = case.steps["data"].follow_ups
+    covered = " ".join(follow_ups[0].listen_for)
+    picked = pick_follow_up(case, "data", covered, [])
+    assert picked is not None
+    assert picked.question != follow_ups[0].question
+
+
+def test_user_text_is_stored_exactly(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    text = "{{ 7*7 }} [bold]x[/bold] | # not a heading\n\n```\n日本語 مرحبا 🚀\x1b[31m"
+    runner, _ = practice(store, sid, case, ["done", text, "/skip", "/pause"])
+    runner.run()
+    assert store.load(sid).answers["requirements"] == text
+
+
+def test_ctrl_c_keeps_the_half_typed_answer_and_offers_it_on_resume(store, ctr):
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    runner, _ = practice(store, sid, case, ["done", "Requirements.", "/skip", KeyboardInterrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        runner.run()
+    runner.interrupted("Half of my data answer")
+    runner, ui = practice(store, sid, case, ["Whole data answer.", "/skip", "/pause"])
+    runner.run()
+    assert ui.defaults[0] == "Half of my data answer"
+    assert store.load(sid).answers["data"] == "Whole data answer."
+    assert any("Continuing at Data" in n for n in ui.kinds("note"))
+    # once submitted, the draft is no longer offered
+    runner, ui = practice(store, sid, case, ["/back", "data", "/pause"])
+    runner.run()
+    assert ui.defaults[-1] == "Whole data answer."

@@ -1,0 +1,115 @@
+"""End to end in a real pseudo-terminal: type, Ctrl-C, resume, finish; and SIGKILL safety."""
+
+from __future__ import annotations
+
+import re
+import signal
+
+import pytest
+
+from mlsd.catalog import load_framework
+from mlsd.store import open_store
+from tests.pty_helpers import SUBMIT, answer, spawn, start_answering, wait_for_answers
+
+pytestmark = pytest.mark.slow
+
+
+def test_type_two_answers_ctrl_c_resume_and_finish(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, "practice", "ctr-prediction", cwd=tmp_path)
+    start_answering(child)
+    answer(child, "We predict calibrated pCTR for each ad at auction time.")
+    answer(child, "Impressions joined with clicks inside an attribution window.")
+    child.expect("Your answer")
+    child.send("half a thought about features")
+    child.sendintr()
+    child.expect(r"Resume with: mlsd resume ([0-9a-f]{8})")
+    short = child.match.group(1)
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 130
+
+    with open_store(home / "mlsd.db") as store:
+        record = store.resolve(short)
+    assert set(record.answers) == {"requirements", "data"}
+    assert record.status == "paused"
+
+    child = spawn(home, "resume", short, cwd=tmp_path)
+    child.expect("Continuing at Feature engineering")
+    child.expect("half a thought about features")  # the draft is offered again
+    child.send(" and more on features.")
+    child.send(SUBMIT)
+    child.expect("Your answer to the follow-up")
+    child.send("/skip")
+    child.send(SUBMIT)
+    for step in load_framework().step_ids[3:]:
+        answer(child, f" and more on {step}.")
+    child.expect("Key points covered")
+    child.expect("Export the design doc to (ctr-prediction-[0-9-]+-[0-9a-f]{8}.md)")
+    child.send("y")
+    child.expect("Wrote")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 0
+    with open_store(home / "mlsd.db") as store:
+        record = store.resolve(short)
+    assert record.status == "finished"
+    assert record.answers["features"] == "half a thought about features and more on features."
+    (doc,) = tmp_path.glob("ctr-prediction-*.md")
+    assert "half a thought about features and more on features." in doc.read_text()
+
+
+def test_no_terminal_means_a_clear_message_not_a_hang(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mlsd", "practice", "ctr-prediction"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+        env={"MLSD_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 1
+    assert "--answers" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Warning" not in done.stderr
+
+
+@pytest.mark.parametrize("iteration", range(20))
+def test_sigkill_after_the_nth_committed_answer_loses_nothing(tmp_path, iteration):
+    steps = load_framework().step_ids
+    n = 1 + iteration % len(steps)
+    home = tmp_path / "home"
+    child = spawn(home, "practice", "feed-ranking", "--minutes", "0")
+    start_answering(child)
+    for i in range(n):
+        # the last one: kill right after the commit, before the follow-up is answered
+        answer(child, f"answer {i} to {steps[i]}", skip_follow_up=i < n - 1)
+    wait_for_answers(home, n)
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+
+    with open_store(home / "mlsd.db") as store:
+        assert store.integrity_ok()
+        record = store.resolve("latest")
+    assert [record.answers.get(s) for s in steps[:n]] == [
+        f"answer {i} to {steps[i]}" for i in range(n)
+    ]
+
+    child = spawn(home, "resume")
+    if n < len(steps):
+        child.expect(re.escape(f"Continuing at {load_framework().step(steps[n]).title}"))
+    else:
+        child.expect("Continuing at the summary")
+    child.sendintr()
+    child.expect(pexpect_eof())
+    child.close()
+
+
+def pexpect_eof():
+    import pexpect
+
+    return pexpect.EOF
