@@ -1,0 +1,124 @@
+"""``mlsd score``: which key points a session or a design doc covers, and which it misses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlsd.cli.app import app, options
+
+if TYPE_CHECKING:
+    from mlsd.models import Case
+
+MAX_DOC_BYTES = 5 * 1024 * 1024
+
+
+@app.command("score")
+def score(
+    ctx: typer.Context,
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="SESSION|FILE.md",
+            help="A session (full id, unique prefix or `latest`), or with --case a Markdown doc.",
+            show_default=False,
+        ),
+    ] = None,
+    case: Annotated[
+        str | None,
+        typer.Option(
+            "--case",
+            metavar="CASE",
+            help="Score a design doc written anywhere else against this case.",
+        ),
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(
+            "--level",
+            metavar="LEVEL",
+            help="mid, senior or staff (default: the session's level; senior for a doc).",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON (format 1, stable).")
+    ] = False,
+) -> None:
+    """Show which key points you covered and missed, with why each one matters.
+
+    It measures coverage of key points, not the correctness of the design.
+    """
+    from mlsd.catalog import load_framework
+    from mlsd.errors import MlsdError
+    from mlsd.scoring import LEVEL_ORDER, Report, report_to_json
+    from mlsd.scoring import score as score_answers
+
+    if level is not None and level not in LEVEL_ORDER:
+        raise MlsdError(f"unknown level {level!r}; use one of: {', '.join(LEVEL_ORDER)}")
+    framework = load_framework()
+    report: Report
+    if case is not None:
+        if target is None:
+            raise MlsdError("--case needs the design doc to score: mlsd score --case CASE FILE.md")
+        from mlsd.caseindex import resolve
+        from mlsd.catalog import load_case
+        from mlsd.docscore import split_doc
+
+        the_case = load_case(resolve(case, options(ctx).dirs()), framework)
+        doc = split_doc(read_doc(Path(target)), framework)
+        report = score_answers(the_case, framework, doc.answers, level=level or "senior")
+    else:
+        from mlsd.store import open_store
+
+        with open_store() as store:
+            record = store.resolve(target or "latest")
+        the_case = _session_case(record.case_path, record.case_id, ctx)
+        report = score_answers(
+            the_case,
+            framework,
+            record.answers,
+            level=level or record.level,
+            clarifications_asked=record.clarification_ids,
+            hints=record.hints,
+            seconds=record.seconds,
+        )
+    if as_json:
+        typer.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
+        return
+    from mlsd.ui.console import stdout_console
+    from mlsd.ui.feedback import feedback_view
+
+    stdout_console().print(feedback_view(report))
+
+
+def read_doc(path: Path) -> str:
+    """The doc's text; a missing, unreadable, huge or non-UTF-8 file is a user error."""
+    from mlsd.errors import MlsdError
+
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise MlsdError(f"{path} is not a file")
+        if size > MAX_DOC_BYTES:
+            raise MlsdError(
+                f"{path} is {size / 1_048_576:.1f} MB; design docs over 5 MB are refused"
+            )
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise MlsdError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise MlsdError(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise MlsdError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _session_case(case_path: str, case_id: str, ctx: typer.Context) -> Case:
+    """The case a session was practised on: its file if still there, else by id."""
+    from mlsd.caseindex import resolve
+    from mlsd.catalog import load_case
+
+    path = Path(case_path)
+    return load_case(path if path.is_file() else resolve(case_id, options(ctx).dirs()))

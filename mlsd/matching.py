@@ -1,0 +1,433 @@
+"""Recognise a rubric point's ``match`` phrases in a candidate's free text.
+
+Case authors write plain phrases ("re-ranking", "quantization", "calibrat") and expect
+them to be found however a candidate happens to spell them. Each phrase is compiled once
+into a regular expression that accepts the variants itself (plurals and inflections,
+hyphens and spacing, British and American spelling), instead of normalising the answer
+first: that way a match is a span of the *original* text, and feedback can quote exactly
+the words the candidate wrote.
+
+A match that the candidate negated ("we will not use a feature store") does not count.
+Pure module: no terminal, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlsd.models import Clarification
+
+# A word of at least this many letters (after its inflection is removed) also matches as
+# a prefix, so "calibrat" finds calibrate, calibrated and calibration.
+PREFIX_MIN = 5
+# Negation is looked for in this many meaningful words before a match, in the same clause.
+NEGATION_WINDOW = 4
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_ALNUM = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s\-‐‑–—]")
+_LETTERS = r"[^\W\d_]*"
+_WORD_SEP = r"[\s\-‐‑–_/]*"
+_END = r"(?![^\W_])"
+_START = r"(?<![^\W_])"
+_POSSESSIVE = r"(?:['’]s)?"
+_VOWELS = "aeiou"
+_SPLIT = r"[\s\-‐‑]?"
+_UNIT = re.compile(r"\[sz\]|ou\?r|og\(\?:ue\)\?|\\.|.")
+_FUNCTION_WORDS = _wordset("per for the and not via all any off out than then with from")
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a phrase was found: ``text[start:end] == words``."""
+
+    phrase: str
+    start: int
+    end: int
+    words: str
+
+
+# -- compiling phrases --------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    """Strip one inflection, so the stem is a prefix shared by the word's common forms.
+
+    Deliberately crude (no dictionary): the regex built from the stem accepts any
+    ending, so it only has to cut at or before the point where the forms diverge.
+    """
+    w = word
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    stripped = False
+    if w.endswith(("sses", "xes", "ches", "shes", "zes")) and len(w) > 4:
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    for suffix, keep in (("ation", 6), ("ion", 4), ("ing", 3), ("ed", 3)):
+        if w.endswith(suffix) and len(w) - len(suffix) >= keep:
+            w, stripped = w[: -len(suffix)], True
+            break
+    if stripped and len(w) >= 3 and w[-1] == w[-2] and w[-1] not in _VOWELS + "s":
+        w = w[:-1]  # labelled -> label, modelling -> model, logging -> log
+    if w.endswith("e") and len(w) > 3 and not w.endswith(("ee", "ye")):
+        w = w[:-1]  # calibrate -> calibrat, cache -> cach
+    return w
+
+
+def _spelling(stem: str, *, split: bool = False) -> str:
+    """Regex for a stem that also accepts the other side of the Atlantic's spelling.
+
+    With ``split`` a compound may also be written as two words or hyphenated:
+    "fallback" finds "fall back", "pretrain" finds "pre-trained".
+    """
+    out = re.escape(stem)
+    # -ise/-ize, -isation/-ization, analyse/analyze
+    out = re.sub(r"(?<=[a-z]{3})([iy])[sz](?=$|[aei])", r"\1[sz]", out)
+    # behaviour/behavior, favourite/favorite, colour/color
+    out = re.sub(r"(?<=[a-z]{3})ou?r(?=$|[aeis])", "ou?r", out)
+    # catalogue/catalog, dialogue/dialog
+    out = re.sub(r"(?<=[a-z]{3})og(?:u)?$", "og(?:ue)?", out)
+    if not split:
+        return out
+    units = _UNIT.findall(out)
+    return "".join(
+        (_SPLIT if 3 <= i <= len(units) - 2 else "") + unit for i, unit in enumerate(units)
+    )
+
+
+def _word_regex(token: str, joined_len: int, *, alone: bool = False) -> str:
+    """Regex for one word of a phrase; ``joined_len`` counts a hyphenated compound whole.
+
+    ``alone``: the word is the whole phrase, so it may be a compound written apart.
+    """
+    if re.search(r"\d", token) or (token.isupper() and len(token) <= 6):
+        # Acronyms and codes (DAU, HNSW, p99, INT8) match as written, plural allowed.
+        return re.escape(token.lower()) + "s?"
+    word = token.lower().replace("’", "'")
+    if "'" in word or len(word) <= 2 or word in _FUNCTION_WORDS:
+        return re.escape(word).replace("'", "['’]")
+    tre = re.fullmatch(r"([a-z]{3,}[tb])(?:re|er)(?:s|d|ed|ing)?", word)
+    if tre and len(word) >= 6:
+        # centre/center, fibre/fiber: any ending after the alternation
+        return re.escape(tre.group(1)) + "(?:re|er)" + _LETTERS
+    if word.endswith(("ogue", "ogues")) and len(word) >= 7:
+        word = word[: word.rindex("ogue") + 2]
+    stem = _stem(word)
+    long_enough = len(stem) >= PREFIX_MIN or joined_len - len(word) + len(stem) >= PREFIX_MIN
+    if stem.endswith("y") and len(stem) > 3 and stem[-2] not in _VOWELS:
+        body = _spelling(stem[:-1]) + "(?:y|ie|i)"
+        return body + (_LETTERS if long_enough else "(?:s|d|ng)?")
+    if long_enough:
+        return _spelling(stem, split=alone and len(stem) >= 6) + _LETTERS
+    last = re.escape(stem[-1])
+    tail = rf"(?:e|es|s|ed|d|ing|ings|er|ers|ion|ions|{last}(?:ed|ing|ings|er|ers|s)?)?"
+    return re.escape(stem) + tail + _POSSESSIVE
+
+
+def _is_word(token: str) -> bool:
+    return bool(re.match(r"[^\W_]", token))
+
+
+def phrase_regex(phrase: str) -> str:
+    """The regular expression (as text) that a plain ``match`` phrase compiles to.
+
+    Words inside a phrase need no end boundary (what follows them in the phrase is one),
+    which is what lets "re-ranking" also match "reranking".
+    """
+    return _build(phrase)[0]
+
+
+def _literal(source: str) -> str:
+    """The letters a regex fragment always starts with: up to the first optional one."""
+    key = []
+    for i, char in enumerate(source):
+        if not char.isalnum() or source[i + 1 : i + 2] in {"?", "*", "+", "{"}:
+            break
+        key.append(char)
+    return "".join(key).lower()
+
+
+def _build(phrase: str) -> tuple[str, tuple[str, ...]]:
+    """A phrase's regex, and the letters that each of its words surely starts with."""
+    phrase = phrase.strip()
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(phrase)]
+    if not tokens:
+        raise ValueError(f"match phrase {phrase!r} has no words")
+    parts: list[str] = []
+    keys: list[str] = []
+    joined = 0
+    for i, (text, start, _) in enumerate(tokens):
+        prev = tokens[i - 1] if i else None
+        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        if prev is None:
+            joined = len(text)
+        else:
+            hyphen_joined = phrase[prev[2] : start] in {"-", "‐", "‑"}
+            joined = joined + len(text) if hyphen_joined else len(text)
+            both_words = _is_word(text) and _is_word(prev[0])
+            parts.append(_WORD_SEP if both_words else r"\s*")
+        if _is_word(text):
+            parts.append(_word_regex(text, joined, alone=len(tokens) == 1))
+            keys.append(_literal(parts[-1]))
+        elif text == "/" and prev is not None and len(prev[0]) == 1 and len(nxt) == 1:
+            parts.append("/?")  # A/B test is also written AB test
+        else:
+            parts.append(re.escape(text))
+    head = _START if _is_word(tokens[0][0]) else ""
+    tail = _END if _is_word(tokens[-1][0]) else ""
+    return head + "".join(parts) + tail, tuple(k for k in keys if k)
+
+
+@lru_cache(maxsize=4096)
+def compile_phrase(phrase: str) -> re.Pattern[str]:
+    """Compile one ``match`` alternative; ``re:`` phrases are taken as regular expressions."""
+    if phrase.startswith("re:"):
+        return re.compile(phrase[3:], re.IGNORECASE)
+    return re.compile(phrase_regex(phrase), re.IGNORECASE)
+
+
+# -- negation -----------------------------------------------------------------------
+
+_CLAUSE_BREAK = re.compile(
+    r"[.;:!?()\[\],]|\n\s*(?:\n|[-*+•#>|]|\d+[.)])|[—–]|\s-\s|"
+    r"\b(?:but|however|although|though|whereas|while|so|because"
+    r"|since|unless|except|yet|then)\b",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# For negation a hyphenated compound is one word: "a no-history flag" negates nothing.
+_NEG_WORDS = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_NEGATORS = _wordset(
+    "not no never without neither nor none nothing cannot cant wont dont doesnt didnt isnt arent "
+    "wasnt werent shouldnt wouldnt couldnt neednt mustnt skip skips skipping skipped "
+    "avoid avoids avoiding avoided forgo omit omitting"
+)
+# Words that do not use up the negation window: "we don't really need to think about X".
+_LIGHT = _wordset(
+    "a an the to about with for of any really even actually just need needs bother use "
+    "using worry think care do have be on in into some our their its this that separate "
+    "separately extra dedicated plan want go going consider considering also whole full "
+    "fancy"
+)
+# "not only", "no more than 50 ms", "no matter": negators that negate nothing
+_NOT_NEGATING_NEXT = _wordset("only just merely matter more less later longer earlier doubt")
+_NEGATING_PAIRS = (("instead", "of"), ("rather", "than"), ("in", "place"))
+# Cues that, before a failure mode, mean the candidate guards against it: "avoid leakage".
+_GUARD_CUES = _wordset("avoid avoids avoiding avoided without omit")
+# "no leakage risk", "no skew to worry about": a failure mode waved away, not guarded.
+_DISMISSED = re.compile(
+    r"[\s-]*(?:risks?|concerns?|issues?|problems?|worries|to\s+worry|here|at\s+all|either)\b",
+    re.IGNORECASE,
+)
+_GUARD_VERBS = re.compile(
+    r"\b(?:ensur|make\s+sure|guarantee|verif|check|so\s+that|prevent|protect|keep)", re.IGNORECASE
+)
+# Dismissals that follow what they dismiss: "guardrails I'd skip", "X isn't a concern".
+_AFTER_NEGATION = re.compile(
+    r"\b(?:(?:is|are|was|were)(?:\s+not|n['’]t)\s+(?:(?:really|actually|even|that|very)\s+)?"
+    r"(?:needed|necessary|required|worth|useful|relevant|important|applicable|possible|"
+    r"feasible|in\s+scope|something|(?:a|an|my|our)\s+(?:[^\W\d_]+\s+)?(?:concern|distinction|"
+    r"problem|issue|priority|risk|thing|option|idea))|unnecessary|overkill|out\s+of\s+scope|"
+    r"not\s+needed|irrelevant|pointless|(?:is|are)\s+(?:a\s+)?(?:bad\s+idea|waste)|"
+    r"(?:do|does|did)(?:\s+not|n['’]t)\s+(?:really\s+)?(?:work|matter|apply|help|make\s+sense)|"
+    r"makes?\s+no\s+sense|won['’]t\s+(?:work|help|matter)|"
+    r"(?:i|we)(?:['’]d|['’]ll|\s+would|\s+will)\s+(?:just\s+|rather\s+|probably\s+)?"
+    r"(?:skip|avoid|ignore|leave|drop|not|never)\b|(?:only|just)\s+adds?\s+noise|"
+    r"handled\s+(?:by\s+(?:legal|another|a\s+separate|someone|other|the\s+\w+\s+team)|elsewhere)|"
+    r"already\s+(?:handled|taken\s+care|covered)|(?:i|we)(?:['’]m|['’]re|\s+am|\s+are)\s+skipping|"
+    r"(?:does|do)(?:\s+not|n['’]t)\s+(?:really\s+)?come\s+up|(?:is|are)(?:\s+not|n['’]t)\s+real\b|"
+    r"academic|nice[\s-]+to[\s-]+haves?|can\s+wait|(?:hardly|barely)\s+matters?|basically\s+the\s+same|"
+    r"would\s+(?:just\s+|only\s+)?(?:waste|confuse)|only\s+matters\s+for|"
+    r"(?:should|must)(?:\s+not|n['’]t)\s+be\b|would\s+(?:only\s+)?hurt|"
+    r"[^\W\d_]+['’]s\s+(?:problem|job|responsibility)|rather\s+than\s+something)",
+    re.IGNORECASE,
+)
+_AFTER_BREAK = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
+_COORDINATED = re.compile(
+    r"(?:and|or)\s+(?!the\b|it\b|we\b|i\b|they\b|this\b|that\b)[^\W\d_]+(?:[\s-]+[^\W\d_]+)?\s+"
+    r"(?:are|is|aren['’]t|isn['’]t|I['’]d|we['’]d|don['’]t|doesn['’]t)\b",
+    re.IGNORECASE,
+)
+
+
+# Words naming a failure mode: "avoid leakage" and "without popularity bias" guard against
+# one, so those cues do not negate it (a plain "not" or "no" still does).
+_PROBLEM = re.compile(
+    r"leak|skew|bias|drift|overfit|imbalanc|nois|stale|cold[\s-]*start|collaps|degrad|fraud|"
+    r"spam|abuse|outage|failure|hallucinat|toxic|harm|clickbait|bait|feedback[\s-]*loop|bubble|"
+    r"cannibali|interferen|mismatch|contaminat|poison|misinformation|duplicat|shift|decay|"
+    r"peeking|novelty|overload|starv|exploit|adversar|churn|regress",
+    re.IGNORECASE,
+)
+
+
+def _clause_before(text: str, start: int) -> str:
+    window = text[max(0, start - 160) : start]
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(window):
+        cut = m.end()
+    return window[cut:]
+
+
+def _clause_after(text: str, end: int) -> str:
+    """The rest of the clause after a match, up to a coordinated second clause.
+
+    "Distillation and quantisation aren't worth it" dismisses both, so a short
+    coordinated noun ("and quantisation") is kept; "... and the rest isn't needed" is not.
+    """
+    window = text[end : end + 70]
+    m = _CLAUSE_BREAK.search(window)
+    window = window[: m.start()] if m else window
+    m = _AFTER_BREAK.search(window)
+    if m is None:
+        return window
+    coordinated = _COORDINATED.match(window, m.start())
+    return window if coordinated else window[: m.start()]
+
+
+def _plain(word: str) -> str:
+    return word.lower().replace("’", "").replace("'", "")
+
+
+def is_negated(text: str, start: int, end: int) -> bool:
+    """Did the candidate say they will *not* do what ``text[start:end]`` names?
+
+    Looks back within the same clause, over at most ``NEGATION_WINDOW`` words that carry
+    meaning, for a negation cue ("not", "without", "won't", "skip", "instead of" ...), and
+    just after the match for a dismissal ("... is not needed", "... I'd skip").
+    """
+    before = _clause_before(text, start)
+    words = [_plain(w) for w in _NEG_WORDS.findall(before)]
+    problem = bool(_PROBLEM.search(text, start, end))
+    dismissed = problem and _DISMISSED.match(text, end) is not None
+    counted = 0
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if (w, following) in _NEGATING_PAIRS:
+            return True
+        if w in _NEGATORS and following not in _NOT_NEGATING_NEXT:
+            guarded = (
+                problem
+                and not dismissed
+                and (w in _GUARD_CUES or w == "no" or _GUARD_VERBS.search(before) is not None)
+            )
+            if not guarded:
+                return True
+        if w not in _LIGHT:
+            counted += 1
+            if counted >= NEGATION_WINDOW:
+                break
+    return bool(_AFTER_NEGATION.search(_clause_after(text, end)))
+
+
+# -- finding ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _keys(phrase: str) -> tuple[str, ...]:
+    """Letters each word of a match surely starts with (none known for ``re:`` phrases)."""
+    return () if phrase.startswith("re:") else _build(phrase)[1]
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> list[str]:
+    """The text's words, lowercased and sorted, to look up a phrase's start by bisection.
+
+    Most of a rubric cannot match a given answer; the letters its words must start with
+    rule those phrases out without running their regex.
+    """
+    return sorted({w.lower() for w in _ALNUM.findall(text)})
+
+
+def _may_match(phrase: str, text: str) -> bool:
+    keys = _keys(phrase)
+    if not keys:
+        return True
+    words = _words(text)
+    i = bisect_left(words, keys[0])
+    if i == len(words) or not words[i].startswith(keys[0]):
+        return False
+    # Later words may be glued to earlier ones ("reranking"), so only look for them.
+    lowered = _lower(text)
+    return all(k in lowered for k in keys[1:])
+
+
+@lru_cache(maxsize=256)
+def _lower(text: str) -> str:
+    return text.lower()
+
+
+def find(phrases: Iterable[str], text: str, *, negation: bool = True) -> Match | None:
+    """The first counted occurrence of the first of ``phrases`` that occurs, or None.
+
+    Any one alternative is enough; they are tried in the order the author listed them.
+    Occurrences the candidate negated are skipped, so a later, affirmative mention
+    still counts.
+    """
+    for phrase in phrases:
+        if not _may_match(phrase, text):
+            continue
+        for m in compile_phrase(phrase).finditer(text):
+            if m.end() > m.start() and not (negation and is_negated(text, m.start(), m.end())):
+                return Match(phrase, m.start(), m.end(), m.group())
+    return None
+
+
+def covers(phrases: Iterable[str], text: str) -> bool:
+    """Whether ``text`` affirmatively mentions any of ``phrases``."""
+    return find(phrases, text) is not None
+
+
+# -- clarifying questions -----------------------------------------------------------
+
+_STOPWORDS = _wordset(
+    "a an and are as at be by can do does for from have how i in is it its many much of "
+    "on or our the their there this to was we what when where which who why will with "
+    "would you your any are be could should about need there's whats"
+)
+
+
+def _content_stems(text: str) -> set[str]:
+    return {
+        _stem(w)
+        for w in (t.lower() for t in _WORDS.findall(text))
+        if len(w) > 2 and w not in _STOPWORDS
+    }
+
+
+def best_clarification(
+    question: str, clarifications: Sequence[Clarification]
+) -> Clarification | None:
+    """The clarification a typed question most likely asks for, or None if none fits.
+
+    A question scores one point for each of a clarification's ``match`` phrases it
+    contains (longer phrases a little more), and half a point for each content word it
+    shares with the clarification's own question. At least one point is needed: one
+    phrase, or two shared words.
+    """
+    words = _content_stems(question)
+    if not words:
+        return None
+    best: Clarification | None = None
+    best_score = 0.0
+    for clar in clarifications:
+        score = 0.0
+        for phrase in clar.match:
+            if find((phrase,), question, negation=False) is not None:
+                score += 1.0 + 0.25 * (len(_WORDS.findall(phrase)) - 1)
+        score += 0.5 * len(words & _content_stems(clar.question))
+        if score > best_score:
+            best, best_score = clar, score
+    return best if best_score >= 1.0 else None

@@ -1,0 +1,368 @@
+"""Score a session's answers against the rubric: which key points are there, which are not.
+
+The result is a tree of frozen dataclasses (feedback objects, not text) that the views,
+the exporter and ``--json`` all read. What is measured is *coverage of key points*: an
+answer that names the right ideas scores well even if the design built from them is
+wrong. It says nothing about the correctness of the design, and the report says so.
+
+The rules, documented for users in docs/scoring.md:
+
+- Every step is scored on the framework's generic points plus the case's own points.
+- A point is *expected* when its level is at or below the session's level
+  (mid < senior < staff). Points above the level are bonus: shown when covered, never
+  counted against the candidate.
+- Step coverage is the weight of the expected points covered over the weight of all
+  expected points. A step with an empty answer is not attempted and scores 0.
+- Overall coverage is the same ratio over every step, attempted or not, so skipping a
+  step costs exactly the points it holds.
+- Time and hints are reported beside the score and never change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mlsd.matching import Match, covers, find
+from mlsd.models import Case, Framework, RubricPoint
+
+LEVEL_ORDER: tuple[str, ...] = ("mid", "senior", "staff")
+# A level is met when at least this share (by weight) of the points first expected at it,
+# and at every level below it, is covered.
+MEETS = 0.65
+# The next level up is "partly" met when this share of its own points is covered.
+PARTLY = 0.35
+JSON_FORMAT = 1
+MEASURES = "coverage of key points, not the correctness of the design"
+
+Source = Literal["framework", "case"]
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """One rubric point judged against one step's answer."""
+
+    id: str
+    point: str
+    why: str
+    source: Source
+    level: str
+    weight: int
+    expected: bool  # at or below the session's level
+    match: Match | None  # where the answer covers it; None when it does not
+
+    @property
+    def covered(self) -> bool:
+        return self.match is not None
+
+    @property
+    def bonus(self) -> bool:
+        """Covered although not expected at this level: credit shown, never required."""
+        return self.covered and not self.expected
+
+
+@dataclass(frozen=True)
+class FollowUpResult:
+    question: str
+    listen_for: tuple[str, ...]
+    anticipated: bool  # the answer already mentions something the follow-up listens for
+
+
+@dataclass(frozen=True)
+class StepReport:
+    id: str
+    title: str
+    answer: str
+    attempted: bool
+    points: tuple[PointResult, ...]
+    follow_ups: tuple[FollowUpResult, ...]
+    reference: str
+    covered_weight: int  # of expected points
+    expected_weight: int
+    hints: int
+    seconds: float | None
+    budget_seconds: float
+
+    @property
+    def coverage(self) -> float:
+        return _ratio(self.covered_weight, self.expected_weight, self.attempted)
+
+    @property
+    def covered(self) -> tuple[PointResult, ...]:
+        return tuple(p for p in self.points if p.covered)
+
+    @property
+    def missed(self) -> tuple[PointResult, ...]:
+        """Expected points the answer does not cover (bonus points are never missed)."""
+        return tuple(p for p in self.points if p.expected and not p.covered)
+
+
+@dataclass(frozen=True)
+class ClarificationReport:
+    asked: tuple[str, ...]  # ids, in the order asked, each once
+    key_ids: tuple[str, ...]
+    key_asked: tuple[str, ...]
+    key_missed: tuple[tuple[str, str], ...]  # (id, question)
+
+    @property
+    def coverage(self) -> float:
+        return _ratio(len(self.key_asked), len(self.key_ids), True)
+
+
+@dataclass(frozen=True)
+class LevelSignal:
+    """Which level's expectations the answers meet, e.g. "meets senior, partly staff"."""
+
+    by_level: tuple[tuple[str, float | None], ...]  # coverage of the points at each level
+    meets: str | None
+    partly: str | None
+
+    @property
+    def summary(self) -> str:
+        if self.meets and self.partly:
+            return f"meets {self.meets}, partly {self.partly}"
+        if self.meets:
+            return f"meets {self.meets}"
+        if self.partly:
+            return f"partly {self.partly}"
+        return f"below {LEVEL_ORDER[0]}"
+
+
+@dataclass(frozen=True)
+class Report:
+    case_id: str
+    case_title: str
+    level: str
+    steps: tuple[StepReport, ...]
+    clarifications: ClarificationReport
+    level_signal: LevelSignal
+    covered_weight: int
+    expected_weight: int
+
+    @property
+    def coverage(self) -> float:
+        """Weighted over every step; a step not attempted counts with nothing covered."""
+        return _ratio(self.covered_weight, self.expected_weight, True)
+
+    @property
+    def hints(self) -> int:
+        return sum(s.hints for s in self.steps)
+
+    @property
+    def seconds(self) -> float:
+        return sum(s.seconds or 0.0 for s in self.steps)
+
+    @property
+    def budget_seconds(self) -> float:
+        return sum(s.budget_seconds for s in self.steps)
+
+    def step(self, step_id: str) -> StepReport:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+
+def _ratio(part: float, whole: float, attempted: bool) -> float:
+    if not attempted:
+        return 0.0
+    return part / whole if whole else 1.0
+
+
+def _rank(level: str) -> int:
+    return LEVEL_ORDER.index(level)
+
+
+def score(
+    case: Case,
+    framework: Framework,
+    answers: Mapping[str, str],
+    *,
+    level: str = "senior",
+    clarifications_asked: Sequence[str] = (),
+    hints: Mapping[str, int] | None = None,
+    seconds: Mapping[str, float] | None = None,
+) -> Report:
+    """Judge every step's answer against its rubric points; pure and deterministic."""
+    if level not in LEVEL_ORDER:
+        raise ValueError(f"unknown level {level!r}; the levels are {', '.join(LEVEL_ORDER)}")
+    hints = hints or {}
+    seconds = seconds or {}
+    steps: list[StepReport] = []
+    for fstep in framework.steps:
+        cstep = case.steps.get(fstep.id)
+        answer = answers.get(fstep.id, "") or ""
+        attempted = bool(answer.strip())
+        rubric: list[tuple[Source, RubricPoint]] = [("framework", p) for p in fstep.rubric]
+        rubric += [("case", p) for p in (cstep.rubric if cstep else [])]
+        points = tuple(_judge(p, source, answer, attempted, level) for source, p in rubric)
+        expected = [p for p in points if p.expected]
+        follow_ups = tuple(
+            FollowUpResult(
+                f.question,
+                tuple(f.listen_for),
+                attempted and bool(f.listen_for) and covers(f.listen_for, answer),
+            )
+            for f in (cstep.follow_ups if cstep else [])
+        )
+        steps.append(
+            StepReport(
+                id=fstep.id,
+                title=fstep.title,
+                answer=answer,
+                attempted=attempted,
+                points=points,
+                follow_ups=follow_ups,
+                reference=cstep.reference if cstep else "",
+                covered_weight=sum(p.weight for p in expected if p.covered),
+                expected_weight=sum(p.weight for p in expected),
+                hints=int(hints.get(fstep.id, 0)),
+                seconds=seconds.get(fstep.id),
+                budget_seconds=fstep.minutes * 60.0,
+            )
+        )
+    return Report(
+        case_id=case.id,
+        case_title=case.title,
+        level=level,
+        steps=tuple(steps),
+        clarifications=_clarifications(case, clarifications_asked),
+        level_signal=_level_signal(steps),
+        covered_weight=sum(s.covered_weight for s in steps),
+        expected_weight=sum(s.expected_weight for s in steps),
+    )
+
+
+def _judge(
+    point: RubricPoint, source: Source, answer: str, attempted: bool, level: str
+) -> PointResult:
+    return PointResult(
+        id=point.id,
+        point=point.point,
+        why=point.why,
+        source=source,
+        level=point.level,
+        weight=point.weight,
+        expected=_rank(point.level) <= _rank(level),
+        match=find(point.match, answer) if attempted else None,
+    )
+
+
+def _clarifications(case: Case, asked: Sequence[str]) -> ClarificationReport:
+    known = {c.id for c in case.clarifications}
+    unique = tuple(dict.fromkeys(a for a in asked if a in known))
+    keys = [c for c in case.clarifications if c.key]
+    return ClarificationReport(
+        asked=unique,
+        key_ids=tuple(c.id for c in keys),
+        key_asked=tuple(c.id for c in keys if c.id in unique),
+        key_missed=tuple((c.id, c.question) for c in keys if c.id not in unique),
+    )
+
+
+def _level_signal(steps: Sequence[StepReport]) -> LevelSignal:
+    """Coverage of the points *first expected* at each level, over the whole session.
+
+    A level is met when it and every level below it reach ``MEETS``; the level above the
+    highest one met is "partly" met when it reaches ``PARTLY``. Levels with no points
+    count as met.
+    """
+    by_level: list[tuple[str, float | None]] = []
+    for lvl in LEVEL_ORDER:
+        pts = [p for s in steps for p in s.points if p.level == lvl]
+        total = sum(p.weight for p in pts)
+        got = sum(p.weight for p in pts if p.covered)
+        by_level.append((lvl, got / total if total else None))
+    meets: str | None = None
+    for lvl, cov in by_level:
+        if cov is not None and cov < MEETS:
+            break
+        meets = lvl
+    partly: str | None = None
+    nxt = 0 if meets is None else _rank(meets) + 1
+    if nxt < len(LEVEL_ORDER):
+        cov = by_level[nxt][1]
+        if cov is not None and cov >= PARTLY:
+            partly = LEVEL_ORDER[nxt]
+    return LevelSignal(tuple(by_level), meets, partly)
+
+
+# -- JSON -----------------------------------------------------------------------------
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """The stable, versioned JSON form of a report (``"format": 1``; docs/scoring.md).
+
+    Fields may be added in later versions of format 1; none is removed or renamed.
+    """
+    signal = report.level_signal
+    return {
+        "format": JSON_FORMAT,
+        "measures": MEASURES,
+        "case": {"id": report.case_id, "title": report.case_title},
+        "level": report.level,
+        "coverage": _r(report.coverage),
+        "covered_weight": report.covered_weight,
+        "expected_weight": report.expected_weight,
+        "level_signal": {
+            "summary": signal.summary,
+            "meets": signal.meets,
+            "partly": signal.partly,
+            "by_level": {lvl: _r(cov) for lvl, cov in signal.by_level},
+            "thresholds": {"meets": MEETS, "partly": PARTLY},
+        },
+        "clarifications": {
+            "asked": list(report.clarifications.asked),
+            "key_total": len(report.clarifications.key_ids),
+            "key_asked": list(report.clarifications.key_asked),
+            "key_missed": [{"id": i, "question": q} for i, q in report.clarifications.key_missed],
+            "coverage": _r(report.clarifications.coverage),
+        },
+        "time": {"seconds": _r(report.seconds), "budget_seconds": report.budget_seconds},
+        "hints": report.hints,
+        "penalties": [],
+        "steps": [_step_json(s) for s in report.steps],
+    }
+
+
+def _step_json(step: StepReport) -> dict[str, Any]:
+    return {
+        "id": step.id,
+        "title": step.title,
+        "attempted": step.attempted,
+        "coverage": _r(step.coverage),
+        "covered_weight": step.covered_weight,
+        "expected_weight": step.expected_weight,
+        "hints": step.hints,
+        "seconds": _r(step.seconds),
+        "budget_seconds": step.budget_seconds,
+        "points": [
+            {
+                "id": p.id,
+                "source": p.source,
+                "level": p.level,
+                "weight": p.weight,
+                "expected": p.expected,
+                "covered": p.covered,
+                "bonus": p.bonus,
+                "match": None
+                if p.match is None
+                else {
+                    "start": p.match.start,
+                    "end": p.match.end,
+                    "text": p.match.words,
+                    "phrase": p.match.phrase,
+                },
+            }
+            for p in step.points
+        ],
+        "follow_ups": [
+            {"question": f.question, "listen_for": list(f.listen_for), "anticipated": f.anticipated}
+            for f in step.follow_ups
+        ],
+    }

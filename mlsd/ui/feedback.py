@@ -1,0 +1,175 @@
+"""The feedback view: what the candidate covered, what they missed, and why it matters.
+
+Reads a ``scoring.Report`` and never changes it. Every piece of user or case text goes
+into ``Text`` objects, never into markup, so an answer containing "[bold]" is shown as
+typed.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mlsd.scoring import MEASURES, PointResult, Report, StepReport
+
+CONTEXT = 40  # characters of the answer shown either side of the matched words
+
+
+def percent(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote(answer: str, point: PointResult) -> Text:
+    """The matched words in a little of their context, the words themselves highlighted."""
+    text = Text()
+    if point.match is None:
+        return text
+    start, end = point.match.start, point.match.end
+    left = max(0, start - CONTEXT)
+    right = min(len(answer), end + CONTEXT)
+    before, after = answer[left:start], answer[end:right]
+    if left and " " in before:
+        before = before[before.index(" ") :]  # start on a whole word
+    if right < len(answer) and " " in after:
+        after = after[: after.rindex(" ")]
+    text.append("“" + ("…" if left else ""), style="muted")
+    text.append(_flat(before) + (" " if before[-1:].isspace() else ""), style="muted")
+    text.append(_flat(answer[start:end]), style="good")
+    text.append((" " if after[:1].isspace() else "") + _flat(after), style="muted")
+    text.append(("…" if right < len(answer) else "") + "”", style="muted")
+    return text
+
+
+def header(report: Report) -> Text:
+    text = Text()
+    text.append(f"Feedback: {report.case_title}", style="bold")
+    text.append(f"  ·  level {report.level}\n", style="muted")
+    text.append(f"This report measures {MEASURES}.", style="warn")
+    return text
+
+
+def summary_table(report: Report) -> Table:
+    table = Table(show_header=True, header_style="bold", expand=False)
+    table.add_column("Step", style="step", no_wrap=True)
+    table.add_column("Coverage", justify="right")
+    table.add_column("Points (weight)", justify="right")
+    table.add_column("Hints", justify="right")
+    table.add_column("Time / budget", justify="right")
+    for step in report.steps:
+        coverage = percent(step.coverage) if step.attempted else "not attempted"
+        table.add_row(
+            Text(step.title),
+            Text(coverage, style="good" if step.coverage >= 0.65 else "miss"),
+            f"{step.covered_weight}/{step.expected_weight}",
+            str(step.hints),
+            f"{_duration(step.seconds)} / {_duration(step.budget_seconds)}",
+        )
+    table.add_section()
+    table.add_row(
+        Text("Overall", style="bold"),
+        Text(percent(report.coverage), style="bold"),
+        f"{report.covered_weight}/{report.expected_weight}",
+        str(report.hints),
+        f"{_duration(report.seconds)} / {_duration(report.budget_seconds)}",
+    )
+    return table
+
+
+def signal_lines(report: Report) -> Text:
+    signal = report.level_signal
+    text = Text()
+    text.append("Level signal: ", style="bold")
+    text.append(signal.summary)
+    parts = [f"{lvl} {percent(cov)}" for lvl, cov in signal.by_level if cov is not None]
+    text.append(f"  ({', '.join(parts)} of each level's points)", style="muted")
+    clar = report.clarifications
+    if clar.key_ids:
+        text.append("\nKey clarifying questions asked: ", style="bold")
+        text.append(f"{len(clar.key_asked)} of {len(clar.key_ids)}")
+        for _, question in clar.key_missed:
+            text.append("\n  ✗ ", style="miss")
+            text.append(question)
+    text.append(
+        "\nTime and hints are shown for reference only: they never lower the score.",
+        style="muted",
+    )
+    return text
+
+
+def _point_line(mark: str, style: str, point: PointResult) -> Text:
+    line = Text()
+    line.append(f"{mark} ", style=style)
+    line.append(point.point)
+    line.append(f"  [{point.level}, weight {point.weight}]", style="muted")
+    return line
+
+
+def step_view(step: StepReport) -> RenderableType:
+    """One step's points: covered with the words that showed it, missed with why."""
+    body: list[RenderableType] = []
+    if not step.attempted:
+        body.append(
+            Text(
+                f"Not attempted: 0 of {step.expected_weight} expected weight covered.",
+                style="miss",
+            )
+        )
+    for point in step.covered:
+        line = _point_line("★" if point.bonus else "✓", "good", point)
+        if point.bonus:
+            line.append("  bonus: above your level", style="muted")
+        line.append("\n    ")
+        line.append_text(quote(step.answer, point))
+        body.append(line)
+    for point in step.missed:
+        line = _point_line("✗", "miss", point)
+        line.append("\n    why: ", style="muted")
+        line.append(point.why.strip())
+        body.append(line)
+    if step.follow_ups:
+        ready = Text("Follow-ups to be ready for:", style="bold")
+        for follow in step.follow_ups:
+            ready.append("\n  • ")
+            ready.append(follow.question)
+            if follow.listen_for:
+                ready.append(f"  (listen for: {', '.join(follow.listen_for)})", style="muted")
+        body.append(ready)
+    title = Text(step.title, style="step")
+    title.append(f"  {percent(step.coverage)}", style="bold")
+    return Panel(Group(*body), title=title, title_align="left", border_style="muted")
+
+
+def references_view(report: Report) -> RenderableType | None:
+    """Reference notes beside the candidate's own answer, only for steps they attempted."""
+    attempted = [s for s in report.steps if s.attempted and s.reference.strip()]
+    if not attempted:
+        return None
+    table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
+    table.add_column("Step", style="step", no_wrap=True)
+    table.add_column("Your answer", ratio=1)
+    table.add_column("Reference notes", ratio=1)
+    for step in attempted:
+        table.add_row(Text(step.title), Text(step.answer.strip()), Text(step.reference.strip()))
+    return table
+
+
+def feedback_view(report: Report) -> RenderableType:
+    parts: list[RenderableType] = [header(report), summary_table(report), signal_lines(report)]
+    parts += [step_view(step) for step in report.steps]
+    references = references_view(report)
+    if references is not None:
+        parts += [Text("Reference notes for the steps you attempted", style="bold"), references]
+    return Group(*parts)
