@@ -77,7 +77,10 @@ def listing(dirs: list[Path]) -> Listing:
     files = discover(dirs)
     cache_path = paths.cache_dir() / _CACHE_NAME
     cache = _read_cache(cache_path)
-    fresh: dict[str, dict[str, object]] = {}
+    # Entries for folders not scanned this time are kept: `mlsd list` and
+    # `mlsd --cases-dir X list` share one cache and must not evict each other.
+    scanned = {str(d.resolve()) for d in dirs}
+    fresh = {k: v for k, v in cache.items() if str(Path(k).parent) not in scanned}
     cases: list[CaseSummary] = []
     problems: list[str] = []
     for path in files.values():

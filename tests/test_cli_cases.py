@@ -176,3 +176,18 @@ def test_python_dash_m(tmp_path: Path):
         [sys.executable, "-m", "mlsd", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("mlsd ")
+
+
+def test_listing_one_folder_does_not_evict_another_from_the_cache(
+    run, write_case, case_data, monkeypatch
+):
+    import mlsd.caseindex
+
+    path = write_case(case_data)
+    run("--cases-dir", str(path.parent), "list")
+    run("list")  # bundled only
+    calls = []
+    monkeypatch.setattr(mlsd.caseindex, "_summarise", lambda p: calls.append(p) or {"problem": "x"})
+    result = run("--cases-dir", str(path.parent), "list", "--json")
+    assert calls == []
+    assert "tiny-case" in result.out

@@ -1,0 +1,136 @@
+"""Fuzzing the loaders: any text or bytes gives a valid object or a located MlsdError.
+
+Profiles (tests/conftest.py): `ci` is quick and derandomised, the default; run
+`HYPOTHESIS_PROFILE=long pytest tests/test_fuzz.py` locally for a deeper search.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mlsd import yamlio
+from mlsd.catalog import load_answers, load_case, load_framework, validate
+from mlsd.errors import MlsdError
+from mlsd.models import Framework
+from tests.conftest import deep_case
+
+SUITE = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+yaml_ish = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+def _load(loader, path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+    try:
+        loader(path)
+    except MlsdError as exc:
+        assert exc.message.strip()
+        assert str(path) in exc.message
+
+
+@SUITE
+@given(st.binary(max_size=2000))
+def test_case_loader_on_arbitrary_bytes(tmp_path_factory, data):
+    _load(load_case, tmp_path_factory.mktemp("f") / "fuzz.yaml", data)
+
+
+@SUITE
+@given(st.text(max_size=2000))
+def test_case_loader_on_arbitrary_text(tmp_path_factory, text):
+    _load(
+        load_case, tmp_path_factory.mktemp("f") / "fuzz.yaml", text.encode("utf-8", "surrogatepass")
+    )
+
+
+@SUITE
+@given(yaml_ish)
+def test_case_loader_on_arbitrary_yaml_structures(tmp_path_factory, value):
+    _load(load_case, tmp_path_factory.mktemp("f") / "fuzz.yaml", yaml.safe_dump(value).encode())
+
+
+@SUITE
+@given(st.data())
+def test_case_loader_on_a_mutated_valid_case(tmp_path_factory, data):
+    """Replace one value somewhere in a valid case with something arbitrary."""
+    case = deep_case("fuzz")
+    node: object = case
+    path: list[object] = []
+    while isinstance(node, (dict, list)) and node and data.draw(st.booleans()):
+        key = data.draw(
+            st.sampled_from(list(node) if isinstance(node, dict) else list(range(len(node))))
+        )
+        path.append(key)
+        node = node[key]  # type: ignore[index]
+    if path:
+        parent: object = case
+        for key in path[:-1]:
+            parent = parent[key]  # type: ignore[index]
+        parent[path[-1]] = data.draw(yaml_ish)  # type: ignore[index]
+    _load(load_case, tmp_path_factory.mktemp("f") / "fuzz.yaml", yaml.safe_dump(case).encode())
+
+
+@SUITE
+@given(
+    st.binary(max_size=2000)
+    | st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass"))
+)
+def test_answers_loader(tmp_path_factory, data):
+    _load(load_answers, tmp_path_factory.mktemp("f") / "answers.yaml", data)
+
+
+@SUITE
+@given(yaml_ish)
+def test_framework_loader(tmp_path_factory, value):
+    path = tmp_path_factory.mktemp("f") / "framework.yaml"
+    path.write_text(yaml.safe_dump(value))
+    try:
+        validate(Framework, yamlio.load(path))
+    except MlsdError as exc:
+        assert exc.message.strip()
+
+
+@SUITE
+@given(st.text(max_size=5000))
+def test_doc_scorer_never_crashes(text):
+    from mlsd.docscore import split_doc
+
+    load_framework()
+    split_doc(text, load_framework())
+
+
+def _refused_fast(tmp_path: Path, text: str, expect: str) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text)
+    start = time.perf_counter()
+    try:
+        load_case(path)
+    except MlsdError as exc:
+        assert expect in exc.message
+    else:
+        raise AssertionError("accepted")
+    assert time.perf_counter() - start < 2.0
+
+
+def test_alias_bomb_refused_fast(tmp_path):
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [{','.join(f'*a{i - 1}' for _ in range(10))}]" for i in range(1, 12)]
+    _refused_fast(tmp_path, "\n".join(lines), "anchors and aliases")
+
+
+def test_deep_nesting_refused_fast(tmp_path):
+    _refused_fast(tmp_path, "[" * 50_000 + "]" * 50_000, "nested more than")
+
+
+def test_huge_scalar_refused_fast(tmp_path):
+    _refused_fast(tmp_path, "title: " + "x" * (2 * 1024 * 1024), "limit is")
