@@ -5,7 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-from mlsd.cli import cases  # noqa: F401  (registers commands)
+from mlsd.cli import (  # noqa: F401  (registers commands)
+    cases,
+    export,
+    practice,
+    score,
+    sessions,
+)
 from mlsd.cli.app import app
 from mlsd.errors import MlsdError
 

@@ -18,6 +18,7 @@ app.add_typer(cases_app, name="cases")
 class ShowFormat(str, Enum):
     text = "text"
     json = "json"
+    md = "md"
 
 
 @app.command("list")
@@ -63,7 +64,7 @@ def show(
         str, typer.Argument(help="Case id (see `mlsd list`) or a path to a case file.")
     ],
     fmt: Annotated[
-        ShowFormat, typer.Option("--format", "-f", help="text or json.")
+        ShowFormat, typer.Option("--format", "-f", help="text, json or md (Markdown to hand out).")
     ] = ShowFormat.text,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
@@ -76,6 +77,10 @@ def show(
     brief = make_brief(load_case(resolve(case, options(ctx).dirs()), framework), framework)
     if as_json or fmt is ShowFormat.json:
         typer.echo(json.dumps(brief.to_json(), indent=2, ensure_ascii=False))
+    elif fmt is ShowFormat.md:
+        from mlsd.render import render_brief
+
+        typer.echo(render_brief(brief), nl=False)
     else:
         from mlsd.ui.console import stdout_console
         from mlsd.ui.views import brief_view

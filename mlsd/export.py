@@ -1,0 +1,249 @@
+"""A stored session as a document for review: the template context, JSON, and the write.
+
+The context handed to templates and the JSON written by ``--format json`` are public,
+versioned interfaces (``"format": 1``, documented in docs/templates.md): people write
+templates and tools against them, so fields are only ever added, never renamed or
+removed. Both are plain dicts, lists, strings and numbers, so that a sandboxed template
+sees data and nothing else.
+
+``export_session`` is the one entry point: ``mlsd export``, ``mlsd practice --export``
+and the end-of-session offer all call it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlsd.brief import step_budgets
+from mlsd.errors import MlsdError
+from mlsd.fileio import write_atomic
+from mlsd.models import Case, Framework
+from mlsd.records import SessionRecord
+from mlsd.session import format_clock
+
+if TYPE_CHECKING:
+    from mlsd.scoring import Report
+
+FORMAT = 1
+FORMATS = ("md", "json")
+
+
+def default_filename(record: SessionRecord, fmt: str = "md") -> str:
+    """``<case>-<YYYY-MM-DD>-<short id>.<fmt>``: sorts by case, then by date."""
+    return f"{record.case_id}-{record.started_at[:10]}-{record.short_id}.{fmt}"
+
+
+def case_for(record: SessionRecord, dirs: list[Path], framework: Framework) -> Case:
+    """The case a session was practised on: its file if still there, else by id."""
+    from mlsd.caseindex import resolve
+    from mlsd.catalog import load_case
+
+    path = Path(record.case_path)
+    return load_case(path if path.is_file() else resolve(record.case_id, dirs), framework)
+
+
+def export_session(
+    record: SessionRecord,
+    case: Case,
+    framework: Framework,
+    path: Path,
+    *,
+    fmt: str = "md",
+    template: Path | None = None,
+    with_feedback: bool = False,
+    force: bool = False,
+) -> Path:
+    """Render the session and write it atomically to ``path``; returns the path written.
+
+    ``path`` may be an existing folder, to write the default file name in it. Everything
+    that can fail (a template error, a bad option) fails before the write, so a failed
+    export leaves no file behind and never replaces an existing one.
+    """
+    if fmt not in FORMATS:
+        raise MlsdError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if fmt == "json" and template is not None:
+        raise MlsdError("--template applies to Markdown exports; drop it or use --format md")
+    if path.is_dir():
+        path = path / default_filename(record, fmt)
+    interview = record.mode == "interview"
+    feedback = feedback_json(record, case, framework) if with_feedback and not interview else None
+    if interview:
+        # An interview has no answers to score: its document is the scorecard.
+        from mlsd.scorecard import render_scorecard, scorecard_context
+
+        if fmt == "json":
+            data = {**session_json(record), "scorecard": scorecard_context(record, case, framework)}
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = render_scorecard(record, case, framework, template)
+    elif fmt == "json":
+        text = json.dumps(session_json(record, feedback), indent=2, ensure_ascii=False) + "\n"
+    else:
+        from mlsd.render import DESIGN_DOC, render
+
+        text = render(DESIGN_DOC, design_context(record, case, framework, feedback), template)
+    return write_atomic(path, text, force=force)
+
+
+# -- the JSON record ----------------------------------------------------------------------
+
+
+def session_json(record: SessionRecord, feedback: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole stored session, for tooling: every answer revision and every event."""
+    data: dict[str, Any] = {"format": FORMAT, "kind": "mlsd-session", "short_id": record.short_id}
+    data.update(dataclasses.asdict(record))
+    if feedback is not None:
+        data["feedback"] = feedback
+    return data
+
+
+def feedback_json(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
+    """The scoring report's JSON, with each point's wording and why added for readers."""
+    from mlsd.scoring import report_to_json, score
+
+    report = score(
+        case,
+        framework,
+        record.answers,
+        level=record.level,
+        clarifications_asked=record.clarification_ids,
+        hints=record.hints,
+        seconds=record.seconds,
+    )
+    data = report_to_json(report)
+    _add_wording(data, report)
+    return data
+
+
+def _add_wording(data: dict[str, Any], report: Report) -> None:
+    # report_to_json carries ids only; a design doc's reader needs the point and its why.
+    for step_data, step in zip(data["steps"], report.steps, strict=True):
+        for point_data, point in zip(step_data["points"], step.points, strict=True):
+            point_data.setdefault("point", point.point)
+            point_data.setdefault("why", point.why)
+
+
+# -- the template context -----------------------------------------------------------------
+
+
+def design_context(
+    record: SessionRecord,
+    case: Case,
+    framework: Framework,
+    feedback: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything a design-doc template can use; docs/templates.md lists every field."""
+    steps = _steps(record, case, framework)
+    seconds = round(sum(s["seconds"] for s in steps), 3)
+    return {
+        "format": FORMAT,
+        "session": {
+            "id": record.id,
+            "short_id": record.short_id,
+            "case_id": record.case_id,
+            "mode": record.mode,
+            "level": record.level,
+            "status": record.status,
+            "started_at": record.started_at,
+            "updated_at": record.updated_at,
+            "date": record.started_at[:10],
+            "minutes": record.minutes,
+            "timed": bool(record.minutes),
+            "seconds": seconds,
+            "duration": format_clock(seconds),
+        },
+        "case": _case(case),
+        "framework": {
+            "total_minutes": framework.total_minutes,
+            "steps": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "goal": s.goal,
+                    "minutes": s.minutes,
+                    "prompts": list(s.prompts),
+                }
+                for s in framework.steps
+            ],
+        },
+        "steps": steps,
+        "clarifications": [
+            {"id": c.clarification_id, "question": c.question, "answer": c.answer}
+            for c in record.clarifications
+        ],
+        "totals": {
+            "steps": len(steps),
+            "answered": sum(s["status"] == "answered" for s in steps),
+            "skipped": sum(s["status"] == "skipped" for s in steps),
+            "not_answered": sum(s["status"] == "not answered" for s in steps),
+            "seconds": seconds,
+            "budget_minutes": round(sum(s["budget_minutes"] for s in steps), 1),
+            "hints_used": sum(s["hints_used"] for s in steps),
+            "follow_ups_asked": sum(len(s["follow_ups"]) for s in steps),
+            "follow_ups_answered": sum(
+                f["answer"] is not None for s in steps for f in s["follow_ups"]
+            ),
+        },
+        "feedback": feedback,
+    }
+
+
+def _steps(record: SessionRecord, case: Case, framework: Framework) -> list[dict[str, Any]]:
+    budgets = step_budgets(framework, record.minutes or None)
+    revisions = Counter(entry.step_id for entry in record.history)
+    steps: list[dict[str, Any]] = []
+    for number, fstep in enumerate(framework.steps, start=1):
+        answer = record.answers.get(fstep.id)
+        if answer is not None:
+            status = "answered"
+        elif fstep.id in record.skipped:
+            status = "skipped"
+        else:
+            status = "not answered"
+        seconds = round(record.seconds.get(fstep.id, 0.0), 3)
+        case_step = case.steps.get(fstep.id)
+        steps.append(
+            {
+                "number": number,
+                "id": fstep.id,
+                "title": fstep.title,
+                "goal": fstep.goal,
+                "prompts": [*fstep.prompts, *(case_step.prompts if case_step else [])],
+                "budget_minutes": budgets[fstep.id],
+                "seconds": seconds,
+                "over_budget": bool(record.minutes) and seconds > budgets[fstep.id] * 60,
+                "answer": answer,
+                "status": status,
+                "revisions": revisions[fstep.id],
+                "hints_used": record.hints.get(fstep.id, 0),
+                "follow_ups": [
+                    {"question": f.question, "answer": f.answer}
+                    for f in record.follow_ups_for(fstep.id)
+                ],
+            }
+        )
+    return steps
+
+
+def _case(case: Case) -> dict[str, Any]:
+    ids: dict[str, str] = {}
+    for source, target in case.diagram:
+        for label in (source, target):
+            ids.setdefault(label, f"n{len(ids) + 1}")
+    return {
+        "id": case.id,
+        "title": case.title,
+        "summary": case.summary,
+        "difficulty": case.difficulty,
+        "tags": list(case.tags),
+        "prompt": case.prompt,
+        "diagram_nodes": [{"id": node_id, "label": label} for label, node_id in ids.items()],
+        "diagram_edges": [
+            {"source": s, "target": t, "source_id": ids[s], "target_id": ids[t]}
+            for s, t in case.diagram
+        ],
+    }

@@ -1,0 +1,280 @@
+"""Jinja templates to Markdown: the environment, the Markdown filters and template lookup.
+
+User text (answers, questions, case prose) only ever enters a template as a *value*; it is
+never compiled, so ``{{ ... }}`` typed in an answer comes out exactly as typed. Markdown
+has no autoescape, so the filters below do that job: they make a value render as exactly
+the characters the user typed, and never as a heading, fence, list, table, HTML or any
+other structure. Every template, bundled or the user's own, runs in Jinja's immutable
+sandbox with ``StrictUndefined``, and every template problem becomes a ``TemplateError``
+that names the file and line, before anything is written.
+
+Imported lazily by the commands that render (it pulls in jinja2).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from mlsd import paths
+from mlsd.brief import CaseBrief
+from mlsd.errors import TemplateError
+
+DESIGN_DOC = "design_doc.md.j2"
+CANDIDATE_BRIEF = "candidate_brief.md.j2"
+SCORECARD = "scorecard.md.j2"
+
+_PUNCT = frozenset(string.punctuation)
+# C0 controls except tab and newline, DEL and C1: ESC starts terminal escape sequences and
+# the rest have no business in a document. Each becomes a visible stand-in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+_ORDERED_MARKER = re.compile(r"([0-9]{1,9})([.)])(?=[ \t]|$)")
+# Code spans, links/images/footnotes, GitHub math, emphasis and strikethrough. Escaping
+# `*` and `~` everywhere (rather than only where they would flank) keeps linters quiet too.
+_ALWAYS = frozenset("`[$*~")
+# What can open a block at the start of a line: headings, quotes, list markers, setext
+# underlines and thematic breaks, fences, HTML, link definitions, table delimiter rows.
+_BLOCK_START = frozenset("#>-+*=_`~<[|:")
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def visible(value: object) -> str:
+    """``value`` as text with line endings normalised and control characters made visible."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(_stand_in, text)
+
+
+def _is_space(ch: str) -> bool:
+    return ch in " \t\n" or unicodedata.category(ch) == "Zs"
+
+
+def _escape_inline(line: str, extra: frozenset[str] = frozenset()) -> str:
+    """Backslash-escape what would start inline Markdown; leave ordinary prose alone.
+
+    Escapes are only inserted before ASCII punctuation, where CommonMark guarantees a
+    backslash renders the character literally, so the rendered text is the typed text.
+    """
+    out: list[str] = []
+    n = len(line)
+    i = 0
+    while i < n:
+        ch = line[i]
+        nxt = line[i + 1] if i + 1 < n else ""
+        if ch == "\\":
+            # A user's backslash before punctuation (or at a line end) would escape it or
+            # make a hard break; doubled, it shows as the one backslash typed.
+            out.append("\\\\" if nxt == "" or nxt in _PUNCT else "\\")
+        elif ch in _ALWAYS or ch in extra:
+            out.append("\\" + ch)
+        elif ch == "_":
+            end = i
+            while end < n and line[end] == "_":
+                end += 1
+            before = line[i - 1] if i > 0 else ""
+            after = line[end] if end < n else ""
+            # snake_case never emphasises: a run between two letters or digits is inert.
+            inert = before.isalnum() and after.isalnum()
+            out.append(line[i:end] if inert else "\\_" * (end - i))
+            i = end
+            continue
+        elif ch == "<":
+            out.append("<" if nxt and _is_space(nxt) else "\\<")
+        elif ch == "&" and _ENTITY.match(line, i):
+            out.append("\\&")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _escape_line_start(line: str, extra: frozenset[str] = frozenset()) -> str:
+    """Escape a line so that nothing at its start can open a block (heading, list, ...)."""
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)]
+    escaped = _escape_inline(body, extra)
+    if body[:1] in _BLOCK_START and not escaped.startswith("\\"):
+        escaped = "\\" + escaped
+    else:
+        escaped = (
+            _ORDERED_MARKER.sub(r"\1\\\2", escaped, count=1) if body[:1].isdigit() else escaped
+        )
+    return indent + escaped
+
+
+def md_block(value: object, hard_breaks: bool = True) -> str:
+    """A multi-line text as Markdown paragraphs that show exactly what was typed.
+
+    Each typed line stays a line (a hard break, ``\\`` at its end) unless ``hard_breaks``
+    is false, for prose whose line breaks are only wrapping; blank lines separate
+    paragraphs. Nothing in the text can become structure: no heading, setext underline,
+    fence, list, quote, table, HTML, thematic break or front matter. Whitespace at line
+    ends and runs of blank lines, which Markdown would not show anyway, are dropped.
+    Place the result on its own, with a blank line before and after it.
+    """
+    paragraphs: list[list[str]] = [[]]
+    for raw in visible(value).split("\n"):
+        line = raw.rstrip(" \t")
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        if not paragraphs[-1]:
+            line = line.lstrip(" \t")  # four spaces would start a code block
+        paragraphs[-1].append(_escape_line_start(line))
+    joint = "\\\n" if hard_breaks else "\n"
+    return "\n\n".join(joint.join(lines) for lines in paragraphs if lines)
+
+
+def md_inline(value: object) -> str:
+    """A text folded onto one line, safe anywhere a line of Markdown goes.
+
+    For headings, list items and quotes: newlines become spaces, and nothing at the start
+    (``#``, ``>``, ``-``, ``1.``) or inside (``#`` closing a heading, HTML, links) acts as
+    Markdown.
+    """
+    folded = " ".join(part.strip() for part in visible(value).split("\n") if part.strip())
+    return _escape_line_start(folded, frozenset("#"))
+
+
+def md_cell(value: object) -> str:
+    """A text for one cell of a Markdown table: ``|`` escaped, line breaks as ``<br>``."""
+    lines = [part.strip() for part in visible(value).split("\n")]
+    return "<br>".join(_escape_inline(line, frozenset("|")) for line in lines if line)
+
+
+def mermaid_label(value: object) -> str:
+    """A quoted Mermaid node label: one line, with Mermaid's own entity codes for quotes."""
+    text = " ".join(visible(value).split())
+    for ch, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+        text = text.replace(ch, code)
+    return f'"{text}"'
+
+
+def clock(seconds: float) -> str:
+    """Seconds as ``m:ss`` (minutes keep counting past 60, as a stopwatch does)."""
+    from mlsd.session import format_clock
+
+    return format_clock(float(seconds))
+
+
+def percent(ratio: float | None) -> str:
+    """A 0-1 ratio as a whole percentage; ``None`` (nothing to measure) as "n/a"."""
+    return "n/a" if ratio is None else f"{float(ratio) * 100:.0f}%"
+
+
+def number(value: float) -> str:
+    """A number without a pointless ``.0``: 6.0 as "6", 4.5 as "4.5"."""
+    return f"{float(value):g}"
+
+
+FILTERS = {
+    "md_block": md_block,
+    "md_inline": md_inline,
+    "md_cell": md_cell,
+    "mermaid_label": mermaid_label,
+    "clock": clock,
+    "percent": percent,
+    "number": number,
+}
+
+
+# -- templates ----------------------------------------------------------------------------
+
+
+def user_templates_dir() -> Path:
+    return paths.home_dir() / "templates"
+
+
+@lru_cache(maxsize=8)
+def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
+    """One sandboxed environment per search path, so compiled templates are reused."""
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(list(search_path)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def _locate(name: str, template: Path | None) -> tuple[tuple[str, ...], str]:
+    """The search path and name for ``--template FILE``, else ``$MLSD_HOME`` then bundled."""
+    fallback = (str(user_templates_dir()), str(paths.bundled_templates_dir()))
+    if template is None:
+        return fallback, name
+    if not template.is_file():
+        raise TemplateError(f"{template}: no such template file")
+    return (str(template.parent), *fallback), template.name
+
+
+def render(name: str, context: Mapping[str, Any], template: Path | None = None) -> str:
+    """Render a template to text, or raise ``TemplateError`` naming the file and line."""
+    search_path, lookup = _locate(name, template)
+    try:
+        compiled = _environment(search_path).get_template(lookup)
+        text = compiled.render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"template {exc.name!r} not found in {' or '.join(search_path)}"
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or lookup
+        raise TemplateError(f"{where}:{exc.lineno}: syntax error: {exc.message}") from None
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"{lookup}: the template is not UTF-8 text ({exc.reason})") from None
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        LookupError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
+        raise TemplateError(_runtime_message(exc, lookup)) from None
+    return text.rstrip("\n") + "\n"
+
+
+def _runtime_message(exc: BaseException, lookup: str) -> str:
+    """``file:line: what went wrong``, the line taken from Jinja's rewritten traceback."""
+    where = lookup
+    tb = exc.__traceback__
+    while tb is not None:
+        # Jinja replaces template frames by fake ones that carry this global.
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    if isinstance(exc, SecurityError):
+        what = f"not allowed in a template: {exc}"
+    elif isinstance(exc, jinja2.UndefinedError):
+        what = f"undefined: {exc} (see docs/templates.md for the names a template can use)"
+    else:
+        what = f"{type(exc).__name__}: {exc}"
+    return f"{where}: {what}"
+
+
+def render_brief(brief: CaseBrief, template: Path | None = None) -> str:
+    """The candidate's brief as Markdown (``mlsd show CASE --format md``)."""
+    return render(CANDIDATE_BRIEF, {"format": 1, "brief": brief.to_json()}, template)
