@@ -1,0 +1,443 @@
+"""The peer interview: the interviewer's script, checklist and clock as a state machine.
+
+The candidate talks; a peer who need not know the case runs this on their own screen.
+Like ``session.Practice`` it is pure logic: it asks and shows only through an
+``Interviewer`` object, reads the time through an injected clock, and commits every
+tick, follow-up, hint, clarification, note and rating through the ``Store`` the moment
+it happens, so Ctrl-C anywhere loses nothing and ``mlsd resume`` picks up where the
+interviewer was. What happened is always re-derived from the event log
+(``checklist.derive``), never kept in two places.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from mlsd.brief import step_budgets
+from mlsd.checklist import (
+    DIMENSIONS,
+    RECOMMENDATIONS,
+    SCALE,
+    Dimension,
+    InterviewState,
+    derive,
+    level_evidence,
+    step_points,
+)
+from mlsd.matching import best_clarification
+from mlsd.models import Case, Clarification, Framework
+from mlsd.records import SessionRecord
+from mlsd.scoring import LEVEL_ORDER
+from mlsd.screens import (
+    Interviewer,
+    ReadOut,
+    StepScreen,
+    clock_line,
+    opening,
+    rating_screen,
+    step_menu,
+    step_screen,
+)
+from mlsd.session import DEFAULT_REPLY, Choice
+from mlsd.store import Store
+
+# Shown to the interviewer when a lookup is ambiguous: more would be a reading exercise.
+MAX_CANDIDATES = 3
+
+
+@dataclass
+class Outcome:
+    record: SessionRecord
+    paused: bool
+
+
+class Interview:
+    """One interview, new or resumed."""
+
+    def __init__(
+        self,
+        store: Store,
+        session_id: str,
+        case: Case,
+        framework: Framework,
+        ui: Interviewer,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.case = case
+        self.framework = framework
+        self.ui = ui
+        self.clock = clock
+        self.record = store.load(session_id)
+        self.state: InterviewState = derive(self.record)
+        self.budgets = step_budgets(framework, self.record.minutes or None)
+        self._current: str | None = None
+        self._started = 0.0
+        self._ticking: str | None = None  # the step whose checklist is open
+        self._pending: Callable[[str], None] | None = None  # keeps a half-typed line
+
+    # -- the flow ---------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        if self.record.status == "finished":
+            self.ui.note("This interview is already finished.")
+            return Outcome(self.record, paused=False)
+        resumed = any(e.kind in ("start", "resume") for e in self.record.events)
+        if self.record.status == "paused":
+            self.store.set_status(self.session_id, "active")
+        self._commit("resume" if resumed else "start")
+        step_id: str | None = None
+        if not self.state.wrapping_up:
+            step_id = self.state.current_step or self.framework.step_ids[0]
+        where = self.framework.step(step_id).title if step_id else "the ratings"
+        self.ui.opening(
+            opening(
+                self.case,
+                self.framework,
+                self.record,
+                self.state,
+                self.budgets,
+                where if resumed else None,
+            )
+        )
+        if resumed:
+            message = "Ready?"
+            choices = [Choice("go", f"Continue at {where}"), Choice("pause", "Not now")]
+        else:
+            message = "Read the opening out, then"
+            choices = [Choice("go", f"Begin with step 1: {where}"), Choice("pause", "Not now")]
+        if self.ui.select(message, choices) == "pause":
+            return self._pause()
+        while step_id is not None:
+            result = self._do_step(step_id)
+            if result == "pause":
+                return self._pause()
+            step_id = None if result == "wrap" else result
+        return self._wrap_up()
+
+    def interrupted(self, draft: str = "", checked: Sequence[str] | None = None) -> SessionRecord:
+        """Ctrl-C or Ctrl-D: keep open ticks, a half-typed note and the time; mark paused."""
+        if checked is not None and self._ticking is not None:
+            self._apply_ticks(self._ticking, checked)
+        elif draft.strip() and self._pending is not None:
+            self._pending(draft)
+        self._ticking = self._pending = None
+        self._stop_clock()
+        self.store.set_status(self.session_id, "paused")
+        return self.store.load(self.session_id)
+
+    def _pause(self) -> Outcome:
+        self._stop_clock()
+        self.store.set_status(self.session_id, "paused")
+        self._commit("pause")
+        return Outcome(self.record, paused=True)
+
+    def _do_step(self, step_id: str) -> str:
+        """Run one step's menu; returns the next step id, "wrap" or "pause"."""
+        self._commit("enter", step_id)
+        self._start_clock(step_id)
+        said: ReadOut | None = None
+        action = "tick"
+        while True:
+            screen = self.screen(step_id)
+            self.ui.step(screen)
+            if said is not None:
+                self.ui.read_out(said)
+            action = self.ui.select(
+                "What now?",
+                self._menu(screen),
+                default=action,
+                status=lambda: self.status_line(step_id),
+                shortcuts=True,
+            )
+            if said is not None and action in ("follow_up", "hint", "clarify", "note"):
+                self.ui.step(screen)  # the last read-out is done with: clear it away
+            said = None
+            if action == "tick":
+                self._tick(screen)
+            elif action == "follow_up":
+                said = self._follow_up(step_id)
+            elif action == "hint":
+                said = self._hint(step_id)
+            elif action == "clarify":
+                said = self._clarify(step_id)
+            elif action == "note":
+                self._note(step_id)
+            elif action in ("next", "goto", "pause"):
+                target: str | None = action
+                if action == "next":
+                    target = self._next_of(step_id)
+                elif action == "goto":
+                    target = self._choose_step(step_id)
+                if target is not None:
+                    self._stop_clock()
+                    return target
+
+    def _next_of(self, step_id: str) -> str:
+        ids = self.framework.step_ids
+        index = ids.index(step_id)
+        return ids[index + 1] if index + 1 < len(ids) else "wrap"
+
+    def _menu(self, screen: StepScreen) -> list[Choice]:
+        following = self._next_of(screen.step_id)
+        return step_menu(
+            screen, None if following == "wrap" else self.framework.step(following).title
+        )
+
+    # -- what the interviewer does within a step ---------------------------------------
+
+    def _tick(self, screen: StepScreen) -> None:
+        choices = [
+            Choice(p.key, f"{n:>2}. {'[' + p.level + ']':<8} {p.text}")
+            for n, p in enumerate(screen.points, start=1)
+        ]
+        self._ticking = screen.step_id
+        checked = self.ui.checklist(
+            "Tick what you heard",
+            choices,
+            [p.key for p in screen.points if p.key in screen.ticked],
+            status=lambda: self.status_line(screen.step_id),
+        )
+        self._ticking = None
+        self._apply_ticks(screen.step_id, checked)
+
+    def _apply_ticks(self, step_id: str, checked: Sequence[str]) -> None:
+        """One event per change, in checklist order, each committed on its own."""
+        points = step_points(self.case, self.framework, step_id, self.record.level)
+        wanted = set(checked)
+        for point in points:
+            ticked = self.state.is_ticked(step_id, point.key)
+            if (point.key in wanted) != ticked:
+                kind = "untick" if ticked else "tick"
+                self._commit(kind, step_id, id=point.id, source=point.source, level=point.level)
+
+    def _follow_up(self, step_id: str) -> ReadOut | None:
+        follow_ups = self.case.steps[step_id].follow_ups
+        asked = self.state.follow_ups.get(step_id, [])
+        fresh = [i for i in range(len(follow_ups)) if i not in asked]
+        choices = [
+            Choice(str(i), f.question + ("  (asked)" if i in asked else ""))
+            for i, f in enumerate(follow_ups)
+        ]
+        choices.append(Choice("back", "Back"))
+        picked = self.ui.select(
+            "Which follow-up do you ask?", choices, default=str(fresh[0]) if fresh else None
+        )
+        if picked == "back":
+            return None
+        index = int(picked)
+        follow_up = follow_ups[index]
+        if index not in asked:
+            self._commit("follow_up_asked", step_id, index=index, question=follow_up.question)
+        return ReadOut(
+            f"Ask follow-up {index + 1} of {len(follow_ups)}",
+            follow_up.question,
+            listen_for=tuple(follow_up.listen_for),
+        )
+
+    def _hint(self, step_id: str) -> ReadOut | None:
+        """Let the interviewer read the hints and pick one: a peer may skip one that the
+        candidate has already covered, though they are written from gentle to direct."""
+        hints = self.case.steps[step_id].hints
+        given = self.state.hints.get(step_id, [])
+        fresh = [i for i in range(len(hints)) if i not in given]
+        choices = [
+            Choice(str(i), hint + ("  (given)" if i in given else ""))
+            for i, hint in enumerate(hints)
+        ]
+        choices.append(Choice("back", "Back"))
+        picked = self.ui.select(
+            "Which hint do you give? They go from gentle to direct",
+            choices,
+            default=str(fresh[0]) if fresh else "back",
+        )
+        if picked == "back":
+            return None
+        index = int(picked)
+        if index not in given:
+            self._commit("hint_given", step_id, index=index, text=hints[index])
+        return ReadOut(f"Say this hint ({index + 1} of {len(hints)})", hints[index])
+
+    def _clarify(self, step_id: str) -> ReadOut | None:
+        """Find the clarification the candidate asked for from a few typed words."""
+        while True:
+            typed = self.ui.line(
+                "What did the candidate ask? A few words (empty to go back)"
+            ).strip()
+            if not typed:
+                return None
+            found = self._candidates(typed)
+            if len(found) == 1:
+                return self._answer(step_id, typed, found[0])
+            default = "The default: ask them to make a reasonable assumption and say it"
+            if found:
+                message = "Which of these did the candidate ask?"
+                choices = [Choice(c.id, c.question) for c in found]
+                choices.append(Choice("default", f"None of these. {default}"))
+            else:
+                message = f"Nothing matches “{typed}”. Answer with"
+                choices = [Choice("default", default)]
+                choices += [Choice(c.id, c.question) for c in self.case.clarifications]
+            choices.append(Choice("again", "Search again with other words"))
+            picked = self.ui.select(message, choices)
+            if picked != "again":
+                by_id = {c.id: c for c in self.case.clarifications}
+                return self._answer(step_id, typed, by_id.get(picked))
+
+    def _candidates(self, typed: str) -> list[Clarification]:
+        """The best few matches, best first, each one a match on its own."""
+        left = list(self.case.clarifications)
+        found: list[Clarification] = []
+        while len(found) < MAX_CANDIDATES:
+            best = best_clarification(typed, left)
+            if best is None:
+                break
+            found.append(best)
+            left.remove(best)
+        return found
+
+    def _answer(self, step_id: str, typed: str, found: Clarification | None) -> ReadOut:
+        answer = found.answer.strip() if found else DEFAULT_REPLY
+        question = found.question if found else typed
+        self._commit(
+            "clarification",
+            step_id,
+            id=found.id if found else None,
+            question=question,
+            answer=answer,
+            typed=typed,
+        )
+        return ReadOut("Answer the candidate", answer, asked=question)
+
+    def _note(self, step_id: str) -> None:
+        self._pending = lambda draft: self._commit("note", step_id, text=draft)
+        text = self.ui.line("Note (Enter saves, empty to cancel)", keep_draft=True)
+        self._pending = None
+        if text.strip():
+            self._commit("note", step_id, text=text)
+
+    def _choose_step(self, current: str) -> str | None:
+        choices = [
+            Choice(s.id, f"{n}. {s.title}")
+            for n, s in enumerate(self.framework.steps, start=1)
+            if s.id != current
+        ]
+        choices += [
+            Choice("wrap", "Wrap up now: rate the candidate"),
+            Choice("stay", "Stay on this step"),
+        ]
+        picked = self.ui.select("Go to which step?", choices, default="stay")
+        return None if picked == "stay" else picked
+
+    # -- the ratings --------------------------------------------------------------------
+
+    def _wrap_up(self) -> Outcome:
+        if not self.state.wrapping_up:
+            self._commit("wrap_up")
+        for number, dim in enumerate(DIMENSIONS, start=1):
+            if dim.id not in self.state.ratings:
+                self._rate(dim, number)
+        if self.state.recommendation is None:
+            self.ui.ratings(
+                [(d.title, self.state.ratings.get(d.id)) for d in DIMENSIONS],
+            )
+            choices = [Choice(value, label) for value, label in RECOMMENDATIONS]
+            value = self.ui.select("Your overall recommendation", choices)
+            label = dict(RECOMMENDATIONS)[value]
+            self._commit("recommendation", value=value, label=label)
+        if self.state.level_estimate is None:
+            evidence = level_evidence(self.case, self.framework, self.state, self.record.level)
+            self.ui.evidence(evidence, self.record.level)
+            hint = f"  (the ticks suggest {evidence.signal.summary})"
+            choices = [
+                Choice(lvl, lvl + (hint if lvl == evidence.suggested else ""))
+                for lvl in LEVEL_ORDER
+            ]
+            level = self.ui.select(
+                "At which level did the candidate perform?", choices, default=evidence.suggested
+            )
+            self._commit(
+                "level_estimate",
+                level=level,
+                suggested=evidence.suggested,
+                signal=evidence.signal.summary,
+                evidence={
+                    row.level: {"ticked": len(row.ticked), "points": row.total}
+                    for row in evidence.levels
+                },
+            )
+        self._commit("finish")
+        self.store.set_status(self.session_id, "finished")
+        self._refresh()
+        return Outcome(self.record, paused=False)
+
+    def _rate(self, dim: Dimension, number: int) -> None:
+        self.ui.rating(
+            rating_screen(self.case, self.framework, self.record, self.state, dim, number)
+        )
+        choices = [Choice(str(i), f"{i}  {label}") for i, label in enumerate(SCALE, start=1)]
+        score = int(self.ui.select(f"{dim.title}: how strong?", choices, default="3"))
+        self._commit("rating", dimension=dim.id, score=score, label=SCALE[score - 1])
+
+        def keep(text: str) -> None:
+            label = SCALE[score - 1]
+            self._commit("rating", dimension=dim.id, score=score, label=label, justification=text)
+
+        self._pending = keep
+        why = self.ui.line("Why? One line of evidence (Enter to skip)", keep_draft=True)
+        self._pending = None
+        if why.strip():
+            keep(why)
+
+    # -- screens ------------------------------------------------------------------------
+
+    def screen(self, step_id: str) -> StepScreen:
+        return step_screen(
+            self.case, self.framework, self.record, self.state, self.budgets, step_id
+        )
+
+    # -- the clock ----------------------------------------------------------------------
+
+    def _start_clock(self, step_id: str) -> None:
+        self._current = step_id
+        self._started = self.clock()
+
+    def _stop_clock(self) -> None:
+        if self._current is None:
+            return
+        spent = max(0.0, self.clock() - self._started)
+        step_id, self._current = self._current, None
+        self._commit("time", step_id, seconds=round(spent, 3))
+
+    def elapsed(self, step_id: str | None = None) -> float:
+        """Seconds on one step (or, with None, on all of them), the running one included."""
+        running = self.clock() - self._started if self._current is not None else 0.0
+        if step_id is None:
+            return sum(self.record.seconds.values()) + running
+        return self.record.seconds.get(step_id, 0.0) + (
+            running if self._current == step_id else 0.0
+        )
+
+    def status_line(self, step_id: str) -> str:
+        budget = self.budgets[step_id] * 60 if self.record.minutes else None
+        return clock_line(
+            self.framework.step(step_id).title,
+            self.elapsed(step_id),
+            self.elapsed(),
+            budget,
+            self.record.minutes * 60,
+        )
+
+    # -- the store ----------------------------------------------------------------------
+
+    def _commit(self, kind: str, step_id: str | None = None, **data: object) -> None:
+        self.store.add_event(self.session_id, kind, step_id, **data)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.record = self.store.load(self.session_id)
+        self.state = derive(self.record)

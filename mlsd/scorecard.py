@@ -1,0 +1,261 @@
+"""An interview's scorecard: the ratings, the evidence behind them, and feedback to give.
+
+``scorecard_context`` turns a stored interview into the plain data that
+``templates/scorecard.md.j2`` (or a template of the user's own) renders; it is a public,
+versioned interface like the design doc's context (``"format": 1``, fields only ever
+added; docs/interview.md lists them). The feedback is data too (missed points with
+their why, time overruns, hints, key questions not asked): the template writes the
+prose, so a team can reword it without touching code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mlsd.brief import step_budgets
+from mlsd.checklist import (
+    DIMENSIONS,
+    InterviewState,
+    Point,
+    derive,
+    level_evidence,
+    recommendation_label,
+    step_points,
+)
+from mlsd.models import Case, Framework
+from mlsd.records import SessionRecord
+from mlsd.scoring import LEVEL_ORDER, MEETS, PARTLY
+from mlsd.session import format_clock
+from mlsd.store import Store
+
+FORMAT = 1
+# The feedback leads with this many of the weightiest missed points.
+FOCUS = 3
+
+
+def _point(point: Point, step_title: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": point.id,
+        "source": point.source,
+        "point": point.text,
+        "why": point.why,
+        "level": point.level,
+        "weight": point.weight,
+        "expected": point.expected,
+    }
+    if step_title is not None:
+        data["step"] = step_title
+    return data
+
+
+def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
+    """Everything a scorecard template can use."""
+    state = derive(record)
+    budgets = step_budgets(framework, record.minutes or None)
+    steps: list[dict[str, Any]] = []
+    for number, fstep in enumerate(framework.steps, start=1):
+        points = step_points(case, framework, fstep.id, record.level)
+        ticked = [p for p in points if state.is_ticked(fstep.id, p.key)]
+        case_step = case.steps.get(fstep.id)
+        follow_ups = case_step.follow_ups if case_step else []
+        hints = case_step.hints if case_step else []
+        asked = state.follow_ups.get(fstep.id, [])
+        seconds = round(record.seconds.get(fstep.id, 0.0), 3)
+        steps.append(
+            {
+                "number": number,
+                "id": fstep.id,
+                "title": fstep.title,
+                "goal": fstep.goal,
+                "budget_minutes": budgets[fstep.id],
+                "seconds": seconds,
+                "over_budget": bool(record.minutes) and seconds > budgets[fstep.id] * 60,
+                "visited": fstep.id in state.visited,
+                "ticked": [_point(p) for p in ticked],
+                "missed": [_point(p) for p in points if p.expected and p not in ticked],
+                "not_expected": sum(1 for p in points if not p.expected and p not in ticked),
+                "points": len(points),
+                "follow_ups": [
+                    {
+                        "number": i + 1,
+                        "question": f.question,
+                        "listen_for": list(f.listen_for),
+                        "asked": i in asked,
+                    }
+                    for i, f in enumerate(follow_ups)
+                ],
+                "follow_ups_asked": len(asked),
+                "hints_given": [
+                    {"number": i + 1, "text": hints[i] if i < len(hints) else ""}
+                    for i in state.hints.get(fstep.id, [])
+                ],
+                "hints_total": len(hints),
+                "notes": [n.text for n in state.notes_for(fstep.id)],
+            }
+        )
+    seconds = round(sum(s["seconds"] for s in steps), 3)
+    return {
+        "format": FORMAT,
+        "session": _session(record, seconds),
+        "case": {
+            "id": case.id,
+            "title": case.title,
+            "summary": case.summary,
+            "difficulty": case.difficulty,
+            "tags": list(case.tags),
+        },
+        "ratings": [
+            {
+                "id": dim.id,
+                "title": dim.title,
+                "score": rating.score if rating else None,
+                "label": rating.label if rating else None,
+                "justification": rating.justification if rating else "",
+            }
+            for dim in DIMENSIONS
+            for rating in [state.ratings.get(dim.id)]
+        ],
+        "recommendation": {
+            "value": state.recommendation,
+            "label": recommendation_label(state.recommendation),
+        }
+        if state.recommendation
+        else None,
+        "level_estimate": _level(state, record, case, framework),
+        "steps": steps,
+        "clarifications": _clarifications(record, case),
+        "notes": [
+            {
+                "step": framework.step(n.step_id).title
+                if n.step_id in framework.step_ids
+                else None,
+                "text": n.text,
+            }
+            for n in state.notes
+        ],
+        "feedback": _feedback(steps, record, case),
+        "totals": {
+            "ticked": sum(len(s["ticked"]) for s in steps),
+            "points": sum(s["points"] for s in steps),
+            "missed": sum(len(s["missed"]) for s in steps),
+            "seconds": seconds,
+            "budget_minutes": round(sum(s["budget_minutes"] for s in steps), 1),
+            "follow_ups_asked": sum(s["follow_ups_asked"] for s in steps),
+            "hints_given": sum(len(s["hints_given"]) for s in steps),
+            "notes": len(state.notes),
+        },
+    }
+
+
+def _session(record: SessionRecord, seconds: float) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "short_id": record.short_id,
+        "case_id": record.case_id,
+        "mode": record.mode,
+        "level": record.level,
+        "status": record.status,
+        "started_at": record.started_at,
+        "updated_at": record.updated_at,
+        "date": record.started_at[:10],
+        "minutes": record.minutes,
+        "timed": bool(record.minutes),
+        "seconds": seconds,
+        "duration": format_clock(seconds),
+    }
+
+
+def _level(
+    state: InterviewState, record: SessionRecord, case: Case, framework: Framework
+) -> dict[str, Any]:
+    evidence = level_evidence(case, framework, state, record.level)
+    return {
+        "level": state.level_estimate,
+        "suggested": evidence.suggested,
+        "signal": evidence.signal.summary,
+        "thresholds": {"meets": MEETS, "partly": PARTLY},
+        "by_level": [
+            {
+                "level": row.level,
+                "points": row.total,
+                "ticked": [_point(p, framework.step(sid).title) for sid, p in row.ticked],
+                "coverage": row.coverage,
+            }
+            for row in evidence.levels
+        ],
+    }
+
+
+def _clarifications(record: SessionRecord, case: Case) -> list[dict[str, Any]]:
+    key = {c.id for c in case.clarifications if c.key}
+    typed = [e.data.get("typed") for e in record.events_of("clarification")]
+    return [
+        {
+            "id": c.clarification_id,
+            "question": c.question,
+            "answer": c.answer,
+            "key": c.clarification_id in key,
+            "typed": words if isinstance(words, str) else None,
+        }
+        for c, words in zip(record.clarifications, typed, strict=False)
+    ]
+
+
+def _feedback(steps: list[dict[str, Any]], record: SessionRecord, case: Case) -> dict[str, Any]:
+    """What to tell the candidate: the weightiest gaps first, then step by step.
+
+    Only steps the interview reached give advice on content: a step never reached says
+    more about pacing than about what the candidate knows, and it is reported as such.
+    """
+    reached = [s for s in steps if s["visited"]]
+    missed = [{**p, "step": s["title"]} for s in reached for p in s["missed"]]
+    order = {lvl: i for i, lvl in enumerate(LEVEL_ORDER)}
+    focus = sorted(missed, key=lambda p: (-p["weight"], order.get(p["level"], 0)))[:FOCUS]
+    in_focus = {(p["step"], p["source"], p["id"]) for p in focus}
+    per_step = []
+    for s in reached:
+        rest = [p for p in s["missed"] if (s["title"], p["source"], p["id"]) not in in_focus]
+        if rest or s["over_budget"] or s["hints_given"]:
+            per_step.append(
+                {
+                    "title": s["title"],
+                    "missed": rest,
+                    "over_budget": s["over_budget"],
+                    "seconds": s["seconds"],
+                    "budget_minutes": s["budget_minutes"],
+                    "hints_given": len(s["hints_given"]),
+                }
+            )
+    asked = set(record.clarification_ids)
+    return {
+        "focus": focus,
+        "steps": per_step,
+        "strengths": [
+            {**p, "step": s["title"]} for s in steps for p in s["ticked"] if not p["expected"]
+        ],
+        "key_questions_not_asked": [
+            c.question for c in case.clarifications if c.key and c.id not in asked
+        ],
+        "not_reached": [s["title"] for s in steps if not s["visited"]],
+        "practise": f"mlsd practice {case.id}",
+    }
+
+
+def remember_scorecard(store: Store, session_id: str, path: Path) -> None:
+    """Keep ``--scorecard FILE`` with the session, so a resumed interview still writes it."""
+    store.add_event(session_id, "scorecard_target", path=str(path.resolve()))
+
+
+def scorecard_target(record: SessionRecord) -> Path | None:
+    targets = record.events_of("scorecard_target")
+    return Path(targets[-1].data["path"]) if targets else None
+
+
+def render_scorecard(
+    record: SessionRecord, case: Case, framework: Framework, template: Path | None = None
+) -> str:
+    """The scorecard as Markdown (imports jinja2, so only when one is written)."""
+    from mlsd.render import SCORECARD, render
+
+    return render(SCORECARD, scorecard_context(record, case, framework), template)

@@ -1,0 +1,239 @@
+"""Rich renderables for the interviewer's screen: opening, step, read-outs, ratings.
+
+Views only read. Case text and everything the interviewer typed go through ``Text``, so
+square brackets are never taken as rich markup. The step screen keeps each point and
+follow-up to one line (cut with an ellipsis): the whole checklist has to fit on one
+terminal screen above the menu, and the full wording is one keypress away in the
+checklist and in what is read out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mlsd.checklist import Evidence, Rating
+from mlsd.screens import Opening, RatingScreen, ReadOut, StepScreen
+from mlsd.session import format_clock
+from mlsd.ui.views import prose
+
+# Missed points listed while rating a dimension; more would push the prompt off screen.
+MISSED_SHOWN = 8
+
+
+def _one_line_table(columns: int = 4) -> Table:
+    """A grid whose last column is cut to one line, the others sized to fit."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, justify="right")
+    for _ in range(columns - 3):
+        table.add_column(no_wrap=True)
+    table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    return table
+
+
+def opening_view(opening: Opening) -> RenderableType:
+    meta = Text(f"interviewing for {opening.level} · ", style="muted")
+    meta.append(f"{opening.minutes:g} minutes" if opening.minutes else "untimed", style="muted")
+    agenda = Text("Agenda: ", style="bold")
+    for n, (title, minutes) in enumerate(opening.agenda, start=1):
+        agenda.append(f"{n}. ")
+        agenda.append(title)
+        agenda.append(f" {minutes:g}m" if opening.minutes else "", style="muted")
+        agenda.append("  " if n < len(opening.agenda) else "")
+    say = Panel(
+        prose(opening.prompt),
+        title="Read this out to the candidate",
+        title_align="left",
+        border_style="interviewer",
+    )
+    how = Text.assemble(
+        ("How it works: ", "bold"),
+        "for each step, tick the points as you hear them, ask the follow-ups, give a hint "
+        "when the candidate is stuck, answer their questions and take notes; then rate them. "
+        "Everything is saved as you go. ",
+        ("Ctrl-C", "key"),
+        " saves and stops; ",
+        ("mlsd resume", "key"),
+        " continues. The candidate's own handout is ",
+        (f"mlsd show {opening.case_id}", "key"),
+        " (no rubric in it).",
+    )
+    parts: list[RenderableType] = [meta, Text(), say, agenda, Text(), how]
+    if opening.where:
+        parts += [Text(), Text(opening.where, style="warn")]
+    title = ("Resuming: " if opening.resumed else "Interviewing: ") + opening.title
+    return Panel(
+        Group(*parts), title=Text(title, style="bold"), title_align="left", border_style="step"
+    )
+
+
+def step_view(screen: StepScreen) -> RenderableType:
+    head = Text(f"Step {screen.number} of {screen.count}: {screen.title}", style="step")
+    if screen.minutes:
+        head.append(f"  ({screen.minutes:g} min)", style="muted")
+    parts: list[RenderableType] = [head, Text(screen.goal, style="italic")]
+
+    heard = Text("Listen for ", style="bold")
+    heard.append(f"({len(screen.ticked)} of {len(screen.points)} heard; ", style="muted")
+    heard.append(f"expected at {screen.level}: mid", style="muted")
+    if screen.level != "mid":
+        heard.append(f" to {screen.level}", style="muted")
+    heard.append(")", style="muted")
+    points = _one_line_table()
+    for n, point in enumerate(screen.points, start=1):
+        ticked = point.key in screen.ticked
+        points.add_row(
+            Text("✓", style="good") if ticked else Text("·", style="muted"),
+            Text(f"{n}.", style="muted"),
+            Text(f"[{point.level}]", style="" if point.expected else "muted"),
+            Text(point.text, style="" if point.expected or ticked else "muted"),
+        )
+    parts += [Text(), heard, points]
+
+    if screen.follow_ups:
+        follow = _one_line_table(3)
+        for f in screen.follow_ups:
+            follow.add_row(
+                Text("✓", style="good") if f.asked else Text("·", style="muted"),
+                Text(f"{f.number}.", style="muted"),
+                Text(f.question, style="muted" if f.asked else ""),
+            )
+        head = Text("Follow-ups to ask ", style="bold")
+        head.append("(✓ asked)", style="muted")
+        parts += [Text(), head, follow]
+
+    footer = Text()
+    if screen.hints_total:
+        footer.append(f"Hints given: {screen.hints_given} of {screen.hints_total}")
+        footer.append("  ·  ", style="muted")
+    footer.append(f"Questions answered: {len(screen.clarifications)}")
+    asked, total = screen.key_clarifications
+    if total:
+        footer.append(f" ({asked} of the {total} key ones)", style="muted")
+    parts += [Text(), footer]
+    if screen.notes:
+        notes = Text("Notes:", style="bold")
+        for note in screen.notes:
+            notes.append("\n• ")
+            notes.append(note)
+        parts.append(notes)
+    return Panel(Group(*parts), border_style="step")
+
+
+def read_out_view(said: ReadOut) -> RenderableType:
+    body = Text()
+    if said.asked:
+        body.append("Question: ", style="muted")
+        body.append(said.asked, style="muted")
+        body.append("\n")
+    body.append(said.text.strip())
+    if said.listen_for:
+        body.append("\nA good answer mentions: ", style="muted")
+        body.append(", ".join(said.listen_for), style="muted")
+    return Panel(body, title=Text(said.title), title_align="left", border_style="interviewer")
+
+
+def rating_view(screen: RatingScreen) -> RenderableType:
+    head = Text(f"Rating {screen.number} of {screen.count}: ", style="step")
+    head.append(screen.dimension.title, style="step")
+    parts: list[RenderableType] = [head]
+    for step in screen.evidence:
+        line = Text()
+        line.append(step.title, style="bold")
+        if not step.reached:
+            line.append(": the interview did not reach this step", style="muted")
+            parts += [Text(), line]
+            continue
+        line.append(
+            f": {step.ticked} of {step.points} points heard · {step.follow_ups} follow-up(s) "
+            f"asked · {step.hints} hint(s) given",
+            style="muted",
+        )
+        parts += [Text(), line]
+        if step.missed:
+            missed = _one_line_table(3)
+            for n, text in enumerate(step.missed[:MISSED_SHOWN], start=1):
+                missed.add_row(Text("✗", style="miss"), Text(f"{n}.", style="muted"), Text(text))
+            parts += [Text("Not heard, though expected at this level:"), missed]
+            if len(step.missed) > MISSED_SHOWN:
+                more = len(step.missed) - MISSED_SHOWN
+                parts.append(Text(f"  and {more} more", style="muted"))
+        else:
+            parts.append(Text("Every point expected at this level was heard.", style="good"))
+    if screen.notes:
+        notes = Text("Your notes:", style="bold")
+        for note in screen.notes:
+            notes.append("\n• ")
+            notes.append(note)
+        parts += [Text(), notes]
+    if not screen.evidence and not screen.notes:
+        parts.append(Text("Rate it from how the candidate explained and structured their design."))
+    return Panel(Group(*parts), border_style="step")
+
+
+def ratings_view(rows: Sequence[tuple[str, Rating | None]]) -> RenderableType:
+    table = Table(header_style="bold", title=Text("Your ratings"), expand=True)
+    table.add_column("Dimension", no_wrap=True)
+    table.add_column("Rating", no_wrap=True)
+    table.add_column("Why", ratio=1)
+    for title, rating in rows:
+        table.add_row(
+            Text(title),
+            Text(f"{rating.score} {rating.label}" if rating else "not rated"),
+            Text(rating.justification if rating else ""),
+        )
+    return table
+
+
+def evidence_view(evidence: Evidence, level: str) -> RenderableType:
+    table = Table(header_style="bold", title=Text("What the ticks say about level"))
+    table.add_column("Level")
+    table.add_column("Points heard", justify="right")
+    table.add_column("Weight heard", justify="right")
+    table.add_column("Heard")
+    for row in evidence.levels:
+        coverage = "n/a" if row.coverage is None else f"{row.coverage:.0%}"
+        names = ", ".join(p.id.replace("-", " ") for _, p in row.ticked)
+        table.add_row(
+            Text(row.level),
+            f"{len(row.ticked)} of {row.total}",
+            coverage,
+            Text(names or "—", style="muted"),
+        )
+    note = Text(f"The candidate interviews for {level}. The ticks suggest: ", style="muted")
+    note.append(evidence.signal.summary, style="bold")
+    return Group(table, note)
+
+
+def summary_view(context: dict[str, Any]) -> RenderableType:
+    """The end of the interview: ratings, recommendation and time, from the scorecard data."""
+    table = Table(header_style="bold", title=Text(f"Scorecard: {context['case']['title']}"))
+    table.add_column("Dimension")
+    table.add_column("Rating")
+    table.add_column("Justification")
+    for r in context["ratings"]:
+        rating = f"{r['score']} {r['label']}" if r["score"] else "not rated"
+        table.add_row(Text(r["title"]), Text(rating), Text(r["justification"]))
+    rec = context["recommendation"]
+    level = context["level_estimate"]
+    totals = context["totals"]
+    lines = Text.assemble(
+        ("Recommendation: ", "bold"),
+        rec["label"] if rec else "not given",
+        ("  ·  ", "muted"),
+        ("Level: ", "bold"),
+        level["level"] or "not given",
+        (f" (ticks suggest {level['signal']})", "muted"),
+        ("\nPoints heard: ", "bold"),
+        f"{totals['ticked']} of {totals['points']}",
+        ("  ·  ", "muted"),
+        ("Time: ", "bold"),
+        format_clock(totals["seconds"]),
+    )
+    return Group(table, lines)
