@@ -52,7 +52,8 @@ def discover(dirs: list[Path]) -> dict[str, Path]:
             case_id = Path(name).stem
             if case_id in found:
                 raise MlsdError(
-                    f"case id {case_id!r} is defined twice: {found[case_id]} and {Path(entry.path)}"
+                    f"case id {case_id!r} is defined twice: {found[case_id]} and "
+                    f"{Path(entry.path)}. Rename one file (and the id inside it to match)."
                 )
             found[case_id] = Path(entry.path)
     return found

@@ -43,7 +43,8 @@ def _problems(located: yamlio.Located, exc: ValidationError) -> list[Problem]:
     seen: set[tuple[Any, ...]] = set()
     for err in exc.errors(include_url=False):
         loc = _clean_loc(err["loc"])
-        message = _MESSAGES.get(err["type"], str(err["msg"]))
+        # pydantic prefixes our own validators' messages with "Value error, ".
+        message = _MESSAGES.get(err["type"], str(err["msg"]).removeprefix("Value error, "))
         if err["type"] == "missing":
             message = f"required field {loc[-1]!r} is missing" if loc else message
         if err["type"].startswith("literal_error") or err["type"] == "string_pattern_mismatch":

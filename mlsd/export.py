@@ -41,9 +41,20 @@ def case_for(record: SessionRecord, dirs: list[Path], framework: Framework) -> C
     """The case a session was practised on: its file if still there, else by id."""
     from mlsd.caseindex import resolve
     from mlsd.catalog import load_case
+    from mlsd.errors import CaseNotFoundError
 
     path = Path(record.case_path)
-    return load_case(path if path.is_file() else resolve(record.case_id, dirs), framework)
+    if path.is_file():
+        return load_case(path, framework)
+    try:
+        found = resolve(record.case_id, dirs)
+    except CaseNotFoundError:
+        raise CaseNotFoundError(
+            f"session {record.short_id} was practised on case {record.case_id!r} from "
+            f"{record.case_path}, which is no longer there, and no case folder has that id; "
+            "point --cases-dir at the folder that holds it now"
+        ) from None
+    return load_case(found, framework)
 
 
 def export_session(

@@ -26,6 +26,10 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
     except OSError as exc:
         raise MlsdError(f"{path}: cannot write in {folder}: {exc.strerror}") from None
     try:
+        # mkstemp creates the file 0600; a document should get the user's usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()

@@ -29,15 +29,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from mlsd import paths
 from mlsd.brief import CaseBrief
 from mlsd.errors import TemplateError
+from mlsd.textsafe import visible
 
 DESIGN_DOC = "design_doc.md.j2"
 CANDIDATE_BRIEF = "candidate_brief.md.j2"
 SCORECARD = "scorecard.md.j2"
 
 _PUNCT = frozenset(string.punctuation)
-# C0 controls except tab and newline, DEL and C1: ESC starts terminal escape sequences and
-# the rest have no business in a document. Each becomes a visible stand-in.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 _ORDERED_MARKER = re.compile(r"([0-9]{1,9})([.)])(?=[ \t]|$)")
 # Code spans, links/images/footnotes, GitHub math, emphasis and strikethrough. Escaping
@@ -46,21 +44,6 @@ _ALWAYS = frozenset("`[$*~")
 # What can open a block at the start of a line: headings, quotes, list markers, setext
 # underlines and thematic breaks, fences, HTML, link definitions, table delimiter rows.
 _BLOCK_START = frozenset("#>-+*=_`~<[|:")
-
-
-def _stand_in(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
-    return "\u2421" if code == 0x7F else "\ufffd"
-
-
-def visible(value: object) -> str:
-    """``value`` as text with line endings normalised and control characters made visible."""
-    if value is None:
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub(_stand_in, text)
 
 
 def _is_space(ch: str) -> bool:

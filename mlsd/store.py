@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +86,11 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if path.parent.exists() and not path.parent.is_dir():
+            raise StoreError(
+                f"{path.parent} is a file, not a folder. Set MLSD_HOME to a folder mlsd can "
+                "write in (it is created if missing)."
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -106,24 +112,64 @@ class Store:
 
     def _prepare(self) -> None:
         with self._errors("open"):
-            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+            # One statement, one snapshot: another mlsd creating the schema at this moment
+            # cannot make a fresh database look like someone else's.
+            row = self.conn.execute(
+                "SELECT (SELECT user_version FROM pragma_user_version),"
+                " EXISTS (SELECT 1 FROM sqlite_master)"
+            ).fetchone()
+            version, has_tables = int(row[0]), bool(row[1])
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path} was written by a newer mlsd (schema {version}; this mlsd knows "
                     f"{SCHEMA_VERSION}). Upgrade mlsd to use it; the file was not changed."
                 )
+            if version == 0 and has_tables:
+                # Tables but no schema version: some other program's database. Adding
+                # ours to it (or failing half-way) would change a file that is not ours.
+                raise StoreError(
+                    f"{self.path} is an SQLite database, but not one mlsd wrote. Move it "
+                    "aside (or set MLSD_HOME to another folder); it was not changed."
+                )
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._use_wal()
                 self._migrate(version)
+
+    def _use_wal(self) -> None:
+        """Switch a new database to WAL, waiting out another mlsd doing the same.
+
+        Two first runs at once (two terminals) both hold a read lock while asking for the
+        write lock the switch needs; SQLite answers one of them "locked" at once rather
+        than deadlock, without calling the busy handler. Retrying after the statement has
+        let go of its lock succeeds as soon as the other is done.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self, version: int) -> None:
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits first; the version bump is in the same script.
-            self.conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.OperationalError:
+                if self.conn.in_transaction:
+                    self.conn.rollback()
+                # Two first runs at once (two terminals): the other mlsd applied this
+                # migration between our reading the version and taking the write lock.
+                if int(self.conn.execute("PRAGMA user_version").fetchone()[0]) >= number:
+                    continue
+                raise
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -138,6 +184,12 @@ class Store:
             if "readonly" in text or "read-only" in text:
                 raise StoreError(
                     f"{self.path} is read-only; set MLSD_HOME to a writable folder."
+                ) from None
+            if "unable to open" in text:
+                # WAL mode needs to create mlsd.db-wal and -shm beside it: typically the
+                # folder (or the whole disk) is read-only.
+                raise StoreError(
+                    f"cannot {doing} {self.path}: {text}. Set MLSD_HOME to a writable folder."
                 ) from None
             raise StoreError(f"cannot {doing} {self.path}: {text}") from None
         except sqlite3.DatabaseError as exc:
@@ -270,7 +322,10 @@ class Store:
 
     def list_sessions(self, limit: int | None = None) -> list[SessionSummary]:
         sql = (
-            "SELECT s.*, (SELECT COUNT(DISTINCT step_id) FROM answers a WHERE a.session_id = s.id) AS answered "
+            "SELECT s.*, (SELECT COUNT(DISTINCT step_id) FROM answers a WHERE a.session_id = s.id) "
+            # an interview has no answers: its steps are the ones the interviewer reached
+            "+ (SELECT COUNT(DISTINCT step_id) FROM events e WHERE e.session_id = s.id "
+            "AND e.kind = 'enter') AS answered "
             "FROM sessions s ORDER BY s.updated_at DESC, s.rowid DESC"
         )
         with self._errors("read"):

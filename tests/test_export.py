@@ -281,6 +281,7 @@ def test_cli_export_output_and_force(run, stored):
     assert run("export", record.short_id, "-o", "doc.md").code == 0
     again = run("export", record.short_id, "-o", "doc.md")
     assert again.code == 1 and "already exists" in again.err and "--force" in again.err
+    assert "Traceback" not in again.out + again.err
     assert run("export", record.short_id, "-o", "doc.md", "--force").code == 0
 
 
@@ -357,6 +358,7 @@ def test_cli_export_template_errors_exit_1_without_a_file(run, stored):
 def test_cli_export_unknown_session(run, stored):
     result = run("export", "ffffffff")
     assert result.code == 1 and "no session" in result.err
+    assert "Traceback" not in result.out + result.err
 
 
 def test_cli_show_format_md_is_the_brief_without_spoilers(run):
@@ -401,3 +403,16 @@ def test_the_example_template_in_the_docs_works(run, stored):
     assert "*Skipped.*" in text
     lint = pymarkdown(work / "example.md")
     assert lint.returncode == 0, lint.stdout
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+
+    from mlsd.fileio import write_atomic
+
+    umask = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "doc.md", "x")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644

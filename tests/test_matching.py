@@ -173,6 +173,91 @@ def test_a_wrapped_line_does_not_end_the_clause() -> None:
     assert not covers(["slice"], "and slicing by segment would only add\nnoise.")
 
 
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        # a verdict right after the match
+        ("ensemble", "An ensemble would be too slow for this."),
+        ("cascade", "A cascade would only add latency."),
+        ("kill switch", "A kill switch would be dangerous here."),
+        ("dashboard", "Dashboards would mostly show noise."),
+        ("timeout", "Timeouts won't happen with a tree model."),
+        ("golden set", "A release gate on a golden set would only slow us down."),
+        ("segment-level", "Segment-level vectors seem like over-engineering to me."),
+        ("revenue per search", "Revenue per search is only a proxy for what we want."),
+        ("interleaving", "Interleaving is something people do with ads."),
+        ("audit trail", "The audit trail is handled by the LLM vendor."),
+        ("approval rate", "Approval rate is a business metric, not ours."),
+        ("clickbait", "Clickbait is a moderation problem rather than a ranking one."),
+        ("synthetic", "Synthetic plates wouldn't look realistic enough to help."),
+        ("labelling budget", "Labelling budget is zero."),
+        # a pronoun later in the sentence points back at it
+        ("hard negative", "Hard negatives are risky, so I'd skip them."),
+        ("focal loss", "Focal loss is for classification, so it doesn't apply here."),
+        ("proactive rate", "Proactive rate sounds nice but I'd not track it."),
+        ("downsampl", "Downsampling would throw away data, so I won't do it."),
+        (
+            "proxy",
+            "On proxy versus true objective: honestly I don't think that distinction matters.",
+        ),
+        ("hyperparameter", "On hyperparameters, the default settings are fine."),
+        # one dismissal for a whole list
+        (
+            "loss function",
+            "We won't train, so loss functions, hyperparameters and distributed training don't apply.",
+        ),
+        # set aside before the match, with a word after it
+        ("video age", "I'd leave video age out deliberately."),
+        ("latency budget", "We can look at the latency budget later."),
+        ("click probability", "A model that purely maximises click probability favours clickbait."),
+    ],
+)
+def test_dismissed_mentions_do_not_count(phrase: str, text: str) -> None:
+    assert not covers([phrase], text)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        ("NDCG", "Offline NDCG gains don't always show up online."),
+        ("NDCG", "Offline NDCG and online saves can disagree."),
+        ("MAE", "I'd check how offline MAE tracks online cancellations."),
+        ("NCE", "At our scale a 0.1% NCE gain is worth shipping."),
+    ],
+)
+def test_a_metric_named_only_to_compare_offline_and_online_does_not_count(
+    phrase: str, text: str
+) -> None:
+    assert not covers([phrase], text)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        ("feature store", "We use a feature store, so it doesn't matter which job computes them."),
+        ("cache", "We cache results for head queries, and we don't need it to be perfect."),
+        ("NDCG", "Offline, NDCG@10 on the graded set, since offline NDCG gains guide launches."),
+        ("clickbait", "Clickbait is a ranking problem, not a moderation one."),
+        ("leakage", "Leakage would hide real performance, so joins are point-in-time."),
+        ("ethnicity", "Postcode acts as a proxy for ethnicity, so I'd leave them out."),
+        (
+            "leak",
+            "Collapse near-duplicates into clusters, and nothing leaks between train and eval.",
+        ),
+        ("ensemble", "An ensemble of detectors catches more faces; we can afford it offline."),
+    ],
+)
+def test_affirmative_mentions_survive_the_dismissal_rules(phrase: str, text: str) -> None:
+    assert covers([phrase], text)
+
+
+def test_a_regular_expression_phrase_is_still_found_after_the_word_prefilter() -> None:
+    assert covers([r"re:(?<!the )\bGBDTs?\b"], "The first ranker is a GBDT.")
+    assert not covers([r"re:(?<!the )\bGBDTs?\b"], "Retrain the GBDT daily.")
+    assert covers([r"re:\bfoo\w*|\bbar"], "only a bar here")
+    assert covers([r"re:\bsplit\w*\b[^.;]{0,40}\bby\s+time"], "Split train/eval by\ntime.")
+
+
 def clar(cid: str, question: str, match: list[str]) -> Clarification:
     return Clarification(id=cid, question=question, answer="...", match=match)
 

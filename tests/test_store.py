@@ -138,3 +138,37 @@ def test_home_that_cannot_be_created(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("MLSD_HOME", str(blocker / "home"))
     with pytest.raises(StoreError, match="cannot create the mlsd folder"):
         open_store()
+
+
+def test_a_migration_another_mlsd_applied_first_is_not_an_error():
+    """Two first runs at once: both read version 0, one creates the tables first."""
+    with open_store() as store:
+        store._migrate(0)  # what the slower of the two does next
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert not store.conn.in_transaction
+
+
+def test_two_first_runs_at_once_both_open_the_store(tmp_path: Path):
+    """Two terminals starting mlsd for the first time: neither sees "locked" or "exists"."""
+    import threading
+
+    from mlsd.store import Store
+
+    failures: list[str] = []
+    for i in range(20):
+        path = tmp_path / str(i) / "mlsd.db"
+        barrier = threading.Barrier(2)
+
+        def first_run(path: Path = path, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                Store(path).close()
+            except StoreError as exc:
+                failures.append(exc.message)
+
+        threads = [threading.Thread(target=first_run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []

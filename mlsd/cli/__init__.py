@@ -8,6 +8,7 @@ import sys
 from mlsd.cli import (  # noqa: F401  (registers commands)
     cases,
     export,
+    interview,
     practice,
     score,
     sessions,
@@ -29,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except MlsdError as exc:
-        print(f"mlsd: {exc.message}", file=sys.stderr)
+        from mlsd.textsafe import controls_visible
+
+        # Messages quote user input (paths, ids, file content); none of it may drive the
+        # terminal.
+        print(f"mlsd: {controls_visible(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except Exception as exc:
         if os.environ.get("MLSD_DEBUG"):

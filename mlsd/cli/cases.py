@@ -162,10 +162,16 @@ def new(
 
 
 def _expand(files: list[Path]) -> list[Path]:
+    from mlsd.errors import MlsdError
+
     out: list[Path] = []
     for f in files:
         if f.is_dir():
-            out += sorted(p for p in f.iterdir() if p.suffix in (".yaml", ".yml"))
+            found = sorted(p for p in f.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not found:
+                # Checking nothing and printing nothing would read as "all good".
+                raise MlsdError(f"{f}: no case files (*.yaml, *.yml) in this folder")
+            out += found
         else:
             out.append(f)
     return out

@@ -18,16 +18,27 @@ if TYPE_CHECKING:
     from mlsd.store import Store
 
 
+# What prompt_toolkit itself treats as a terminal without cursor movement.
+DUMB_TERMINALS = ("dumb", "unknown")
+
+
 class Level(str, Enum):
     mid = "mid"
     senior = "senior"
     staff = "staff"
 
 
+# Ten hours: far past any interview, and it keeps inf (which JSON cannot carry) out.
+MAX_MINUTES = 600
+
 MinutesOpt = Annotated[
     float,
     typer.Option(
-        "--minutes", "-m", min=0, help="Interview length; step budgets scale to it. 0 = untimed."
+        "--minutes",
+        "-m",
+        min=0,
+        max=MAX_MINUTES,
+        help="Interview length; step budgets scale to it. 0 = untimed.",
     ),
 ]
 LevelOpt = Annotated[
@@ -70,10 +81,10 @@ def practice(
     if answers is not None:
         _practice_from_answers(answers, case, dirs, framework, level.value, minutes, export)
         return
-    _require_terminal()
+    require_terminal()
     with open_store() as store:
         ref = case if case is not None else _pick_case(store, dirs)
-        path = resolve(ref, dirs)
+        path = resolve(ref, dirs).absolute()
         loaded = load_case(path, framework)
         from mlsd.session import start
 
@@ -98,7 +109,7 @@ def resume(
     from mlsd.catalog import load_framework
     from mlsd.store import open_store
 
-    _require_terminal()
+    require_terminal()
     framework = load_framework()
     _check_export_target(export)
     with open_store() as store:
@@ -113,11 +124,9 @@ def resume(
 
 
 def _session_case(record: SessionRecord, dirs: list[Path], framework: Framework) -> Case:
-    from mlsd.caseindex import resolve
-    from mlsd.catalog import load_case
+    from mlsd.export import case_for
 
-    path = Path(record.case_path)
-    return load_case(path if path.is_file() else resolve(record.case_id, dirs), framework)
+    return case_for(record, dirs, framework)
 
 
 def _drive(
@@ -129,6 +138,7 @@ def _drive(
     export: Path | None,
 ) -> None:
     """Run the session; Ctrl-C or Ctrl-D anywhere saves, says how to resume, exits 130."""
+    from mlsd.errors import MlsdError
     from mlsd.session import Practice
     from mlsd.ui.console import stdout_console
     from mlsd.ui.prompts import QuestionaryPrompter
@@ -143,6 +153,15 @@ def _drive(
         record = runner.interrupted(getattr(exc, "draft", ""))
         typer.echo(f"\nSaved. Resume with: mlsd resume {record.short_id}", err=True)
         raise typer.Exit(130) from None
+    except MlsdError as exc:
+        # Say what went wrong, and that nothing typed before it is lost.
+        try:
+            record = runner.interrupted()
+        except MlsdError:
+            raise exc from None
+        raise MlsdError(
+            f"{exc.message}\nYour answers so far are saved. Resume with: mlsd resume {record.short_id}"
+        ) from None
     if outcome.paused:
         typer.echo(
             f"Paused and saved. Resume with: mlsd resume {outcome.record.short_id}", err=True
@@ -213,7 +232,8 @@ def _practice_from_answers(
     from mlsd.store import open_store
 
     answers = load_answers(answers_path)
-    path = resolve(case_ref or answers.case, dirs)
+    # Stored absolute, so `mlsd export` finds the case from any folder later.
+    path = resolve(case_ref or answers.case, dirs).absolute()
     case = load_case(path, framework)
     check_answers(answers_path, answers, case, framework)
     with open_store() as store:
@@ -237,7 +257,9 @@ def _check_export_target(export: Path | None) -> None:
         )
 
 
-def _require_terminal() -> None:
+def require_terminal() -> None:
+    import os
+
     from mlsd.errors import NotInteractiveError
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -245,6 +267,15 @@ def _require_terminal() -> None:
             "this command asks questions, but standard input or output is not a terminal. "
             "To practise without prompts, write your answers in a YAML file and run: "
             "mlsd practice CASE --answers FILE (see README: Answers files)."
+        )
+    term = os.environ.get("TERM", "")
+    if term in DUMB_TERMINALS:
+        # The menus and the multi-line editor move the cursor; a dumb terminal (Emacs
+        # shell-mode, some IDE consoles) would show escape codes and could not submit.
+        raise NotInteractiveError(
+            f"this command needs a terminal that can move the cursor, and TERM={term} cannot. "
+            "Run it in a full terminal (e.g. TERM=xterm-256color), or practise without "
+            "prompts: mlsd practice CASE --answers FILE (see README: Answers files)."
         )
 
 
@@ -265,6 +296,10 @@ def _pick_case(store: Store, dirs: list[Path]) -> str:
         )
         for c in cases
     ]
-    return QuestionaryPrompter(stdout_console()).select(
-        "Which case do you want to practise?", choices
-    )
+    try:
+        return QuestionaryPrompter(stdout_console()).select(
+            "Which case do you want to practise?", choices
+        )
+    except (KeyboardInterrupt, EOFError):
+        typer.echo("Cancelled; no session was started.", err=True)
+        raise typer.Exit(130) from None

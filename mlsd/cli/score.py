@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from mlsd.cli.app import app, options
-
-if TYPE_CHECKING:
-    from mlsd.models import Case
+from mlsd.cli.practice import Level
 
 MAX_DOC_BYTES = 5 * 1024 * 1024
 
@@ -36,10 +34,9 @@ def score(
         ),
     ] = None,
     level: Annotated[
-        str | None,
+        Level | None,
         typer.Option(
             "--level",
-            metavar="LEVEL",
             help="mid, senior or staff (default: the session's level; senior for a doc).",
         ),
     ] = None,
@@ -53,11 +50,10 @@ def score(
     """
     from mlsd.catalog import load_framework
     from mlsd.errors import MlsdError
-    from mlsd.scoring import LEVEL_ORDER, Report, report_to_json
+    from mlsd.scoring import Report, report_to_json
     from mlsd.scoring import score as score_answers
 
-    if level is not None and level not in LEVEL_ORDER:
-        raise MlsdError(f"unknown level {level!r}; use one of: {', '.join(LEVEL_ORDER)}")
+    wanted = level.value if level is not None else None
     framework = load_framework()
     report: Report
     if case is not None:
@@ -69,18 +65,20 @@ def score(
 
         the_case = load_case(resolve(case, options(ctx).dirs()), framework)
         doc = split_doc(read_doc(Path(target)), framework)
-        report = score_answers(the_case, framework, doc.answers, level=level or "senior")
+        report = score_answers(the_case, framework, doc.answers, level=wanted or "senior")
     else:
         from mlsd.store import open_store
 
         with open_store() as store:
             record = store.resolve(target or "latest")
-        the_case = _session_case(record.case_path, record.case_id, ctx)
+        from mlsd.export import case_for
+
+        the_case = case_for(record, options(ctx).dirs(), framework)
         report = score_answers(
             the_case,
             framework,
             record.answers,
-            level=level or record.level,
+            level=wanted or record.level,
             clarifications_asked=record.clarification_ids,
             hints=record.hints,
             seconds=record.seconds,
@@ -113,12 +111,3 @@ def read_doc(path: Path) -> str:
         raise MlsdError(f"{path} is not UTF-8 text") from None
     except OSError as exc:
         raise MlsdError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def _session_case(case_path: str, case_id: str, ctx: typer.Context) -> Case:
-    """The case a session was practised on: its file if still there, else by id."""
-    from mlsd.caseindex import resolve
-    from mlsd.catalog import load_case
-
-    path = Path(case_path)
-    return load_case(path if path.is_file() else resolve(case_id, options(ctx).dirs()))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 from rich.theme import Theme
+
+from mlsd.textsafe import controls_visible
 
 THEME = Theme(
     {
@@ -20,13 +24,31 @@ THEME = Theme(
 )
 
 
+class SafeConsole(Console):
+    """A console that shows control characters in text instead of sending them.
+
+    Rich drops a few controls (BEL, BS, CR...) but passes ESC and NUL through, so an
+    answer or case file containing ``\x1b]0;...`` would retitle the user's window.
+    Filtering here, at the last step before output, covers every view at once. Segments
+    that rich marks as control codes (cursor moves it makes itself) pass untouched.
+    """
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            text = segment.text if segment.control is None else ""
+            shown = controls_visible(text)
+            yield segment if shown is text else Segment(shown, segment.style)
+
+
 @lru_cache(maxsize=1)
 def stdout_console() -> Console:
     # Rich honours NO_COLOR and TERM=dumb itself; highlighting would colour the user's
     # numbers and words in ways they did not ask for.
-    return Console(theme=THEME, highlight=False)
+    return SafeConsole(theme=THEME, highlight=False)
 
 
 @lru_cache(maxsize=1)
 def stderr_console() -> Console:
-    return Console(theme=THEME, highlight=False, stderr=True)
+    return SafeConsole(theme=THEME, highlight=False, stderr=True)

@@ -37,7 +37,7 @@ def edit_text(text: str, suffix: str = ".md") -> str:
             raise MlsdError(f"cannot start the editor {command[0]!r}: {exc.strerror}") from None
         if done.returncode != 0:
             raise MlsdError(
-                f"the editor {command[0]!r} exited with status {done.returncode}; nothing was saved"
+                f"the editor {command[0]!r} exited with status {done.returncode}; this answer was not saved"
             )
         return path.read_text(encoding="utf-8", errors="replace")
     finally:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Sequence
 
 from mlsd.caseindex import CaseSummary
 from mlsd.records import SessionSummary
+from mlsd.textsafe import visible
 
 
 def case_table(cases: Sequence[CaseSummary]) -> str:
     """Aligned columns: id, difficulty, title, tags; tags are cut to the terminal width."""
     width = shutil.get_terminal_size((100, 24)).columns
+    # A title is case-file text: a YAML escape like "\e[31m" must not reach the terminal.
+    cases = [dataclasses.replace(c, title=" ".join(visible(c.title).split())) for c in cases]
     id_w = max(len("ID"), *(len(c.id) for c in cases))
     diff_w = len("DIFFICULTY")
     title_w = max(len("TITLE"), *(len(c.title) for c in cases))

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from mlsd.brief import CaseBrief
 from mlsd.session import StepCard
+from mlsd.ui.views import prose
 
 
 def opening_view(brief: CaseBrief, level: str, minutes: float, resumed: bool) -> RenderableType:
@@ -31,7 +32,7 @@ def opening_view(brief: CaseBrief, level: str, minutes: float, resumed: bool) ->
         " lists them all. Ctrl-C saves and stops.",
     )
     title = "Resuming: " + brief.title if resumed else brief.title
-    body = Group(meta, Text(), Text(brief.prompt.strip()), Text(), how)
+    body = Group(meta, Text(), prose(brief.prompt), Text(), how)
     return Panel(
         body, title=Text(title, style="bold"), title_align="left", border_style="interviewer"
     )
