@@ -577,12 +577,61 @@ _STOPWORDS = _wordset(
 )
 
 
+# Words people use interchangeably when they ask an interviewer a question; mapped to one
+# stem so "how many people use it daily" finds "How many users ... how often ...".
+_QUESTION_SYNONYMS = {
+    "people": "user",
+    "person": "user",
+    "customer": "user",
+    "customers": "user",
+    "member": "user",
+    "members": "user",
+    "buyer": "user",
+    "buyers": "user",
+    "viewer": "user",
+    "viewers": "user",
+    "daily": "often",
+    "day": "often",
+    "frequently": "often",
+    "traffic": "qps",
+    "rps": "qps",
+    "throughput": "qps",
+    "load": "qps",
+    "fast": "latency",
+    "quickly": "latency",
+    "slow": "latency",
+    "milliseconds": "latency",
+    "ms": "latency",
+    "goal": "objective",
+    "aim": "objective",
+    "target": "objective",
+    "metric": "objective",
+    "success": "objective",
+    "labels": "label",
+    "labelled": "label",
+    "labeled": "label",
+    "ground": "label",
+    "items": "catalogue",
+    "inventory": "catalogue",
+    "catalog": "catalogue",
+}
+
+
+_QUESTION_FILLER = frozenset(
+    ["use", "uses", "using", "used", "get", "give", "like", "know", "tell", "big", "expect"]
+)
+
+
 def _content_stems(text: str) -> set[str]:
-    return {
-        _stem(w)
-        for w in (t.lower() for t in _WORDS.findall(text))
-        if len(w) > 2 and w not in _STOPWORDS
-    }
+    stems: set[str] = set()
+    for word in (t.lower() for t in _WORDS.findall(text)):
+        if word in _QUESTION_FILLER:
+            continue
+        if word in _QUESTION_SYNONYMS:
+            stems.add(_QUESTION_SYNONYMS[word])
+        elif len(word) > 2 and word not in _STOPWORDS:
+            stems.add(_stem(word))
+    return stems
 
 
 def best_clarification(

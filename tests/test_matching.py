@@ -288,3 +288,14 @@ def test_best_clarification_picks_the_question_asked(question: str, expected: st
 @pytest.mark.parametrize("question", ["What colour is the logo?", "", "   ", "why?"])
 def test_best_clarification_returns_none_when_nothing_fits(question: str) -> None:
     assert best_clarification(question, CLARIFICATIONS) is None
+
+
+def test_a_typed_question_in_other_words_finds_its_clarification():
+    from mlsd.catalog import load_case
+    from mlsd.paths import bundled_cases_dir
+
+    case = load_case(bundled_cases_dir() / "feed-ranking.yaml")
+    found = best_clarification("how many people use it daily", case.clarifications)
+    assert found is not None
+    assert found.id == "scale"
+    assert best_clarification("what colour is the office carpet", case.clarifications) is None
