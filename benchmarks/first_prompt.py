@@ -12,7 +12,10 @@ import statistics
 import time
 
 import pexpect
-from common import HELLO, cleanup, isolated_env, mlsd_command
+from common import HELLO, HERE, PY, cleanup, isolated_env, mlsd_command
+
+# Typer + a rich panel + a questionary select: what the required libraries cost.
+FLOOR = [PY, str(HERE / "floor_prompt.py"), "ask"]
 
 
 def until(cmd: list[str], pattern: str, env: dict[str, str]) -> float:
@@ -48,11 +51,16 @@ def main() -> None:
             except pexpect.ExceptionPexpect:
                 print(f"{name:<44} skipped (command not available)")
                 continue
+            floor = []
             for _ in range(args.runs):
                 base.append(until(HELLO, "hello world", env))
                 mine.append(until(cmd, pattern, env))
-            b, m = statistics.median(base), statistics.median(mine)
-            print(f"{name:<44} {m * 1000:7.1f} ms  baseline {b * 1000:6.1f} ms  ratio {m / b:.2f}x")
+                floor.append(until(FLOOR, "Ask the interviewer", env))
+            b, m, f = statistics.median(base), statistics.median(mine), statistics.median(floor)
+            print(
+                f"{name:<44} {m * 1000:7.1f} ms  baseline {b * 1000:6.1f} ms  ratio {m / b:.2f}x  "
+                f"(library floor {f * 1000:.0f} ms = {f / b:.2f}x)"
+            )
     finally:
         cleanup(home)
 

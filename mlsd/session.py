@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from mlsd.brief import CaseBrief, make_brief, step_budgets
-from mlsd.matching import best_clarification, covers
 from mlsd.models import AnswersFile, Case, Clarification, FollowUp, Framework
 from mlsd.records import SessionRecord
 from mlsd.store import Store
@@ -305,6 +304,8 @@ class Practice:
                 question = self.ui.line("Your question").strip()
                 if not question:
                     continue
+                from mlsd.matching import best_clarification
+
                 found = best_clarification(question, self.case.clarifications)
                 self._record_clarification(question, found)
             else:
@@ -420,6 +421,8 @@ def pick_follow_up(
     fresh = [f for f in step.follow_ups if f.question not in already]
     if not fresh:
         return None
+    from mlsd.matching import covers  # its regexes cost start-up; first needed here
+
     uncovered = [f for f in fresh if not covers(f.listen_for, answer)]
     return (uncovered or fresh)[0]
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from mlsd.caseindex import CaseSummary
-from mlsd.records import SessionSummary
 from mlsd.textsafe import visible
+
+if TYPE_CHECKING:  # annotations only: `mlsd list` should not pay for importing these
+    from mlsd.caseindex import CaseSummary
+    from mlsd.records import SessionSummary
 
 
 def case_table(cases: Sequence[CaseSummary]) -> str:
