@@ -114,17 +114,9 @@ def session_json(record: SessionRecord, feedback: dict[str, Any] | None = None) 
 
 def feedback_json(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
     """The scoring report's JSON, with each point's wording and why added for readers."""
-    from mlsd.scoring import report_to_json, score
+    from mlsd.scoring import report_to_json, score_record
 
-    report = score(
-        case,
-        framework,
-        record.answers,
-        level=record.level,
-        clarifications_asked=record.clarification_ids,
-        hints=record.hints,
-        seconds=record.seconds,
-    )
+    report = score_record(record, case, framework)
     data = report_to_json(report)
     _add_wording(data, report)
     return data
@@ -152,21 +144,7 @@ def design_context(
     seconds = round(sum(s["seconds"] for s in steps), 3)
     return {
         "format": FORMAT,
-        "session": {
-            "id": record.id,
-            "short_id": record.short_id,
-            "case_id": record.case_id,
-            "mode": record.mode,
-            "level": record.level,
-            "status": record.status,
-            "started_at": record.started_at,
-            "updated_at": record.updated_at,
-            "date": record.started_at[:10],
-            "minutes": record.minutes,
-            "timed": bool(record.minutes),
-            "seconds": seconds,
-            "duration": format_clock(seconds),
-        },
+        "session": session_context(record, seconds),
         "case": _case(case),
         "framework": {
             "total_minutes": framework.total_minutes,
@@ -238,6 +216,25 @@ def _steps(record: SessionRecord, case: Case, framework: Framework) -> list[dict
             }
         )
     return steps
+
+
+def session_context(record: SessionRecord, seconds: float) -> dict[str, Any]:
+    """The ``session`` block shared by the design doc and the scorecard templates."""
+    return {
+        "id": record.id,
+        "short_id": record.short_id,
+        "case_id": record.case_id,
+        "mode": record.mode,
+        "level": record.level,
+        "status": record.status,
+        "started_at": record.started_at,
+        "updated_at": record.updated_at,
+        "date": record.started_at[:10],
+        "minutes": record.minutes,
+        "timed": bool(record.minutes),
+        "seconds": seconds,
+        "duration": format_clock(seconds),
+    }
 
 
 def _case(case: Case) -> dict[str, Any]:

@@ -23,10 +23,10 @@ from mlsd.checklist import (
     recommendation_label,
     step_points,
 )
+from mlsd.export import session_context
 from mlsd.models import Case, Framework
 from mlsd.records import SessionRecord
 from mlsd.scoring import LEVEL_ORDER, MEETS, PARTLY
-from mlsd.session import format_clock
 from mlsd.store import Store
 
 FORMAT = 1
@@ -97,7 +97,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
     seconds = round(sum(s["seconds"] for s in steps), 3)
     return {
         "format": FORMAT,
-        "session": _session(record, seconds),
+        "session": session_context(record, seconds),
         "case": {
             "id": case.id,
             "title": case.title,
@@ -145,24 +145,6 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
             "hints_given": sum(len(s["hints_given"]) for s in steps),
             "notes": len(state.notes),
         },
-    }
-
-
-def _session(record: SessionRecord, seconds: float) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "short_id": record.short_id,
-        "case_id": record.case_id,
-        "mode": record.mode,
-        "level": record.level,
-        "status": record.status,
-        "started_at": record.started_at,
-        "updated_at": record.updated_at,
-        "date": record.started_at[:10],
-        "minutes": record.minutes,
-        "timed": bool(record.minutes),
-        "seconds": seconds,
-        "duration": format_clock(seconds),
     }
 
 

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from mlsd.matching import Match, covers, find
 from mlsd.models import Case, Framework, RubricPoint
+from mlsd.records import SessionRecord
 
 LEVEL_ORDER: tuple[str, ...] = ("mid", "senior", "staff")
 # A level is met when at least this share (by weight) of the points first expected at it,
@@ -231,6 +232,21 @@ def score(
         level_signal=_level_signal(steps),
         covered_weight=sum(s.covered_weight for s in steps),
         expected_weight=sum(s.expected_weight for s in steps),
+    )
+
+
+def score_record(
+    record: SessionRecord, case: Case, framework: Framework, *, level: str | None = None
+) -> Report:
+    """Score a stored session: its latest answers, questions asked, hints and time."""
+    return score(
+        case,
+        framework,
+        record.answers,
+        level=level or record.level,
+        clarifications_asked=record.clarification_ids,
+        hints=record.hints,
+        seconds=record.seconds,
     )
 
 

@@ -178,19 +178,11 @@ def _finish(
     *,
     interactive: bool,
 ) -> None:
-    from mlsd.scoring import score
+    from mlsd.scoring import score_record
     from mlsd.ui.console import stdout_console
     from mlsd.ui.summary import summary_view
 
-    report = score(
-        case,
-        framework,
-        record.answers,
-        level=record.level,
-        clarifications_asked=record.clarification_ids,
-        hints=record.hints,
-        seconds=record.seconds,
-    )
+    report = score_record(record, case, framework)
     stdout_console().print(summary_view(record, case, framework, report))
     typer.echo(
         f"Session {record.short_id} saved. See what you covered and missed: mlsd score {record.short_id}",

@@ -50,7 +50,7 @@ def score(
     """
     from mlsd.catalog import load_framework
     from mlsd.errors import MlsdError
-    from mlsd.scoring import Report, report_to_json
+    from mlsd.scoring import Report, report_to_json, score_record
     from mlsd.scoring import score as score_answers
 
     wanted = level.value if level is not None else None
@@ -74,15 +74,7 @@ def score(
         from mlsd.export import case_for
 
         the_case = case_for(record, options(ctx).dirs(), framework)
-        report = score_answers(
-            the_case,
-            framework,
-            record.answers,
-            level=wanted or record.level,
-            clarifications_asked=record.clarification_ids,
-            hints=record.hints,
-            seconds=record.seconds,
-        )
+        report = score_record(record, the_case, framework, level=wanted)
     if as_json:
         typer.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
         return

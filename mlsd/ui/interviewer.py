@@ -12,13 +12,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import questionary
-from rich.console import Console
 
 from mlsd.checklist import Evidence, Rating
 from mlsd.screens import Opening, RatingScreen, ReadOut, StepScreen
 from mlsd.session import Choice
 from mlsd.ui import interview_view
-from mlsd.ui.prompts import _keep_draft_on_ctrl_c
+from mlsd.ui.prompts import QuestionaryTerminal, _keep_draft_on_ctrl_c
 
 REFRESH_SECONDS = 1.0
 
@@ -61,15 +60,7 @@ def _inquirer_control(question: Any) -> Any:
     return None
 
 
-class QuestionaryInterviewer:
-    def __init__(self, console: Console, *, input: Any = None, output: Any = None) -> None:
-        self.console = console
-        self._io: dict[str, Any] = {}
-        if input is not None:
-            self._io["input"] = input
-        if output is not None:
-            self._io["output"] = output
-
+class QuestionaryInterviewer(QuestionaryTerminal):
     def _fit(self, label: str, room: int = 8) -> str:
         """One line per choice: prompt_toolkit cuts long lines off without a sign."""
         width = max(40, self.console.width - room)

@@ -39,7 +39,9 @@ def _keep_draft_on_ctrl_c() -> Any:
     return bindings
 
 
-class QuestionaryPrompter:
+class QuestionaryTerminal:
+    """A rich console for output plus questionary prompts, with optional test I/O."""
+
     def __init__(self, console: Console, *, input: Any = None, output: Any = None) -> None:
         self.console = console
         self._io: dict[str, Any] = {}
@@ -48,6 +50,8 @@ class QuestionaryPrompter:
         if output is not None:
             self._io["output"] = output
 
+
+class QuestionaryPrompter(QuestionaryTerminal):
     def select(self, message: str, choices: Sequence[Choice]) -> str:
         options = [questionary.Choice(title=c.label, value=c.value) for c in choices]
         return str(questionary.select(message, choices=options, **self._io).unsafe_ask())
