@@ -7,9 +7,10 @@ diagram: those are what the candidate is meant to come up with.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlsd.models import Case, Framework
+if TYPE_CHECKING:  # `mlsd show` builds briefs from a cache without loading the models
+    from mlsd.models import Case, Framework
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,12 @@ class CaseBrief:
 
     def to_json(self) -> dict[str, Any]:
         return {"format": 1, **asdict(self)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CaseBrief:
+        fields = {k: v for k, v in data.items() if k != "format"}
+        fields["steps"] = [StepBrief(**step) for step in fields["steps"]]
+        return cls(**fields)
 
 
 def step_budgets(framework: Framework, minutes: float | None = None) -> dict[str, float]:

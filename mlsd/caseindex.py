@@ -9,12 +9,14 @@ cache miss loads the full case through ``catalog``.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mlsd import __version__, paths
+from mlsd.brief import CaseBrief
 from mlsd.errors import CaseNotFoundError, MlsdError
 
 SUFFIXES = (".yaml", ".yml")
@@ -115,23 +117,58 @@ def _summarise(path: Path) -> dict[str, object]:
     return {"summary": asdict(summary)}
 
 
+def brief(path: Path) -> CaseBrief:
+    """The case's brief, from a per-file cache keyed like the listing (never stale).
+
+    ``mlsd show`` is a start-up path: on a cache hit it needs neither YAML nor the
+    pydantic models.
+    """
+    stat = path.stat()
+    key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()
+    cache_path = paths.cache_dir() / "briefs" / f"{key}.json"
+    stamp = {"version": _version(), "size": stat.st_size, "mtime": stat.st_mtime_ns}
+    try:
+        cached = json.loads(cache_path.read_text(encoding="utf-8"))
+        if all(cached.get(k) == v for k, v in stamp.items()):
+            return CaseBrief.from_json(cached["brief"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    from mlsd.brief import make_brief
+    from mlsd.catalog import load_case, load_framework
+
+    framework = load_framework()
+    made = make_brief(load_case(path, framework), framework)
+    _write_json(cache_path, {**stamp, "brief": made.to_json()})
+    return made
+
+
+def _version() -> str:
+    """What cached results depend on besides the case file: mlsd and its framework."""
+    framework = paths.framework_path().stat()
+    return f"{__version__}:{framework.st_size}:{framework.st_mtime_ns}"
+
+
 def _read_cache(path: Path) -> dict[str, dict[str, object]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or data.get("version") != __version__:
+    if not isinstance(data, dict) or data.get("version") != _version():
         return {}
     entries = data.get("entries")
     return entries if isinstance(entries, dict) else {}
 
 
 def _write_cache(path: Path, entries: dict[str, dict[str, object]]) -> None:
+    _write_json(path, {"version": _version(), "entries": entries})
+
+
+def _write_json(path: Path, data: object) -> None:
     # The cache is an optimisation: failing to write it must never fail a command.
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": __version__, "entries": entries}), encoding="utf-8")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass

@@ -195,3 +195,36 @@ def test_listing_one_folder_does_not_evict_another_from_the_cache(
     result = run("--cases-dir", str(path.parent), "list", "--json")
     assert calls == []
     assert "tiny-case" in result.out
+
+
+def test_show_uses_a_brief_cache_that_is_never_stale(run, write_case, case_data):
+    path = write_case(case_data)
+    assert "Design a tiny system." in run("show", str(path)).out
+    case_data["prompt"] = "Design a renamed system."
+    write_case(case_data)
+    out = run("show", str(path), "--json").out
+    assert "Design a renamed system." in out
+    assert "Design a tiny system." not in out
+
+
+def test_show_on_a_cache_hit_loads_neither_yaml_nor_the_models(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MLSD_HOME": str(tmp_path)}
+    subprocess.run(
+        [sys.executable, "-m", "mlsd", "show", "ctr-prediction"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    code = (
+        "import sys, io, contextlib; from mlsd.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['show', 'ctr-prediction', '--json'])\n"
+        "print(','.join(m for m in ('yaml', 'mlsd.models', 'mlsd.catalog') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    assert out.stdout.strip() == ""

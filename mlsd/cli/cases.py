@@ -69,12 +69,10 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Show the candidate's brief for a case: the prompt and the steps, no spoilers."""
-    from mlsd.brief import make_brief
+    from mlsd.caseindex import brief as case_brief
     from mlsd.caseindex import resolve
-    from mlsd.catalog import load_case, load_framework
 
-    framework = load_framework()
-    brief = make_brief(load_case(resolve(case, options(ctx).dirs()), framework), framework)
+    brief = case_brief(resolve(case, options(ctx).dirs()))
     if as_json or fmt is ShowFormat.json:
         typer.echo(json.dumps(brief.to_json(), indent=2, ensure_ascii=False))
     elif fmt is ShowFormat.md:
