@@ -13,6 +13,7 @@ Imported lazily by the commands that render (it pulls in jinja2).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import string
 import unicodedata
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -187,11 +189,31 @@ def user_templates_dir() -> Path:
     return paths.home_dir() / "templates"
 
 
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's compiled-template cache; an unwritable cache folder only costs speed."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    # Compiling the design doc template is most of an export's cost in a fresh process;
+    # Jinja checks each cached entry against the template's source, so it is never stale.
+    folder = paths.cache_dir() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietBytecodeCache(str(folder))
+
+
 @lru_cache(maxsize=8)
 def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     """One sandboxed environment per search path, so compiled templates are reused."""
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(list(search_path)),
+        bytecode_cache=_bytecode_cache(),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,

@@ -451,34 +451,37 @@ def run_answers(
     minutes: float,
 ) -> SessionRecord:
     """A whole session from an answers file: same records as an interactive one, no prompts."""
-    session_id = start(
-        store, case, case_path, mode="practice", level=answers.level or level, minutes=minutes
-    )
-    by_id = {c.id: c for c in case.clarifications}
-    for cid in answers.clarifications:
-        found = by_id[cid]
-        store.add_event(
-            session_id,
-            "clarification",
-            "requirements",
-            id=cid,
-            question=found.question,
-            answer=found.answer.strip(),
+    with store.batch():
+        session_id = start(
+            store, case, case_path, mode="practice", level=answers.level or level, minutes=minutes
         )
-    for step_id in framework.step_ids:
-        text = answers.answers.get(step_id, "")
-        if not text.strip():
-            store.add_event(session_id, "skip", step_id)
-            continue
-        store.save_answer(session_id, step_id, text)
-        follow_up = pick_follow_up(case, step_id, text, [])
-        if follow_up is not None and step_id in answers.follow_ups:
+        by_id = {c.id: c for c in case.clarifications}
+        for cid in answers.clarifications:
+            found = by_id[cid]
             store.add_event(
                 session_id,
-                "follow_up",
-                step_id,
-                question=follow_up.question,
-                answer=answers.follow_ups[step_id],
+                "clarification",
+                "requirements",
+                id=cid,
+                question=found.question,
+                answer=found.answer.strip(),
             )
-    store.set_status(session_id, "finished")
+        for step_id in framework.step_ids:
+            text = answers.answers.get(step_id, "")
+            if not text.strip():
+                store.add_event(session_id, "skip", step_id)
+                continue
+            store.save_answer(session_id, step_id, text)
+            if step_id not in answers.follow_ups:
+                continue
+            follow_up = pick_follow_up(case, step_id, text, [])
+            if follow_up is not None:
+                store.add_event(
+                    session_id,
+                    "follow_up",
+                    step_id,
+                    question=follow_up.question,
+                    answer=answers.follow_ups[step_id],
+                )
+        store.set_status(session_id, "finished")
     return store.load(session_id)

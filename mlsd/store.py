@@ -104,6 +104,7 @@ class Store:
                 f"cannot open {path}: {exc}. Set MLSD_HOME to a writable folder."
             ) from None
         self.conn.row_factory = sqlite3.Row
+        self._batching = False
         try:
             self._prepare()
         except BaseException:
@@ -198,6 +199,29 @@ class Store:
                 "it was not changed."
             ) from None
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Commit each write on its own, unless inside ``batch()``."""
+        if self._batching:
+            yield
+            return
+        with self.conn:
+            yield
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for many writes: an answers-file run is stored all or nothing.
+
+        Interactive sessions never use it: there every answer is committed the moment
+        it is given.
+        """
+        self._batching = True
+        try:
+            with self._errors("write to"), self.conn:
+                yield
+        finally:
+            self._batching = False
+
     def close(self) -> None:
         self.conn.close()
 
@@ -221,7 +245,7 @@ class Store:
     ) -> str:
         session_id = uuid.uuid4().hex
         stamp = now()
-        with self._errors("write to"), self.conn:
+        with self._errors("write to"), self._transaction():
             self.conn.execute(
                 "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
                 (session_id, case_id, case_path, case_title, mode, level, minutes, stamp, stamp),
@@ -231,7 +255,7 @@ class Store:
     def save_answer(self, session_id: str, step_id: str, text: str) -> int:
         """Store a new revision of a step's answer; returns its revision number."""
         stamp = now()
-        with self._errors("save an answer in"), self.conn:
+        with self._errors("save an answer in"), self._transaction():
             row = self.conn.execute(
                 "SELECT COALESCE(MAX(revision), 0) FROM answers WHERE session_id = ? AND step_id = ?",
                 (session_id, step_id),
@@ -248,7 +272,7 @@ class Store:
         self, session_id: str, kind: str, step_id: str | None = None, **data: Any
     ) -> None:
         stamp = now()
-        with self._errors("save to"), self.conn:
+        with self._errors("save to"), self._transaction():
             self.conn.execute(
                 "INSERT INTO events (session_id, kind, step_id, data, at) VALUES (?, ?, ?, ?, ?)",
                 (session_id, kind, step_id, json.dumps(data, ensure_ascii=False), stamp),
@@ -257,7 +281,7 @@ class Store:
 
     def set_status(self, session_id: str, status: str) -> None:
         stamp = now()
-        with self._errors("update"), self.conn:
+        with self._errors("update"), self._transaction():
             self.conn.execute("UPDATE sessions SET status = ? WHERE id = ?", (status, session_id))
             self._touch(session_id, stamp)
 
@@ -265,7 +289,7 @@ class Store:
         self.conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (stamp, session_id))
 
     def delete(self, session_id: str) -> None:
-        with self._errors("delete from"), self.conn:
+        with self._errors("delete from"), self._transaction():
             self.conn.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
             self.conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
             self.conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))

@@ -219,3 +219,15 @@ def test_user_text_is_never_compiled(tmp_path):
     out = render("design_doc.md.j2", context, path)
     assert out == "{{ 7\\*7 }} {% raw %} {# x #}\n"
     assert shown_text(out) == "{{ 7*7 }} {% raw %} {# x #}"
+
+
+def test_compiled_template_cache_never_serves_an_edited_template(tmp_path):
+    from mlsd import render as render_module
+
+    template = tmp_path / "mine.md.j2"
+    template.write_text("first {{ session.short_id }}\n")
+    context = {"session": {"short_id": "abc"}}
+    assert render_module.render("design_doc.md.j2", context, template) == "first abc\n"
+    render_module._environment.cache_clear()  # as a new process would start
+    template.write_text("second {{ session.short_id }}\n")
+    assert render_module.render("design_doc.md.j2", context, template) == "second abc\n"

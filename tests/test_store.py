@@ -172,3 +172,18 @@ def test_two_first_runs_at_once_both_open_the_store(tmp_path: Path):
         for thread in threads:
             thread.join()
     assert failures == []
+
+
+def test_a_batch_is_one_transaction():
+    with open_store() as store:
+        sid = make(store)
+        with pytest.raises(RuntimeError), store.batch():
+            store.save_answer(sid, "data", "x")
+            store.add_event(sid, "hint", "data", index=0)
+            raise RuntimeError("crash mid-batch")
+        record = store.load(sid)
+        assert record.answers == {}
+        assert record.hints == {}
+        store.save_answer(sid, "data", "y")  # and the store commits singly again
+    with open_store() as store:
+        assert store.load(sid).answers == {"data": "y"}
