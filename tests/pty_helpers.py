@@ -70,3 +70,7 @@ def wait_for_answers(home: Path, count: int, timeout: float = 10) -> None:
             pass
         time.sleep(0.02)
     raise AssertionError(f"{count} answers were not committed within {timeout}s")
+
+
+def pexpect_eof() -> type[pexpect.EOF]:
+    return pexpect.EOF

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import signal
-
 import pytest
 
 from mlsd.catalog import load_framework
 from mlsd.store import open_store
-from tests.pty_helpers import SUBMIT, answer, spawn, start_answering, wait_for_answers
+from tests.pty_helpers import SUBMIT, answer, pexpect_eof, spawn, start_answering
 
 pytestmark = pytest.mark.slow
 
@@ -76,40 +73,3 @@ def test_no_terminal_means_a_clear_message_not_a_hang(tmp_path):
     assert "--answers" in done.stderr
     assert "Traceback" not in done.stderr
     assert "Warning" not in done.stderr
-
-
-@pytest.mark.parametrize("iteration", range(20))
-def test_sigkill_after_the_nth_committed_answer_loses_nothing(tmp_path, iteration):
-    steps = load_framework().step_ids
-    n = 1 + iteration % len(steps)
-    home = tmp_path / "home"
-    child = spawn(home, "practice", "feed-ranking", "--minutes", "0")
-    start_answering(child)
-    for i in range(n):
-        # the last one: kill right after the commit, before the follow-up is answered
-        answer(child, f"answer {i} to {steps[i]}", skip_follow_up=i < n - 1)
-    wait_for_answers(home, n)
-    child.kill(signal.SIGKILL)
-    child.close(force=True)
-
-    with open_store(home / "mlsd.db") as store:
-        assert store.integrity_ok()
-        record = store.resolve("latest")
-    assert [record.answers.get(s) for s in steps[:n]] == [
-        f"answer {i} to {steps[i]}" for i in range(n)
-    ]
-
-    child = spawn(home, "resume")
-    if n < len(steps):
-        child.expect(re.escape(f"Continuing at {load_framework().step(steps[n]).title}"))
-    else:
-        child.expect("Continuing at the summary")
-    child.sendintr()
-    child.expect(pexpect_eof())
-    child.close()
-
-
-def pexpect_eof():
-    import pexpect
-
-    return pexpect.EOF
