@@ -16,7 +16,8 @@ class ScriptExhausted(AssertionError):
 
 @dataclass
 class ScriptedPrompter:
-    """Each reply is a string (typed text or a choice value) or an exception to raise."""
+    """Each reply is a string (typed text or a choice value), a callable returning one,
+    or an exception to raise."""
 
     replies: list[Any]
     shown: list[tuple[str, Any]] = field(default_factory=list)
@@ -33,6 +34,8 @@ class ScriptedPrompter:
             isinstance(reply, type) and issubclass(reply, BaseException)
         ):
             raise reply
+        if callable(reply):  # a reply that does something first, e.g. lets time pass
+            reply = reply()
         return str(reply)
 
     def select(self, message: str, choices: Sequence[Choice]) -> str:

@@ -142,34 +142,23 @@ def test_time_per_step_is_recorded_and_paused_time_does_not_count(store, ctr):
     case, _ = ctr
     sid = new_session(store, ctr)
     clock = FakeClock()
-    ui = ScriptedPrompter([])
-    runner = Practice(store, sid, case, load_framework(), ui, clock=clock)
 
-    def answer_after(seconds, text):
-        def go():
+    def after(seconds, text):
+        def reply():
             clock.now += seconds
             return text
 
-        return go
-
-    # Replace replies with callables that advance the clock.
-    orig = ui._next
-    steps = iter([("select", "done"), (90, "Requirements."), (0, "/skip"), (30, "/pause")])
-
-    def scripted(kind, detail):
-        ui.shown.append((kind, detail))
-        what, reply = next(steps)
-        if isinstance(what, int):
-            clock.now += what
         return reply
 
-    ui._next = scripted  # type: ignore[method-assign]
+    replies = ["done", after(90, "Requirements."), "/skip", after(30, "/pause")]
+    runner, _ = practice(store, sid, case, replies, clock=clock)
     assert runner.run().paused
     clock.now += 10_000  # paused: does not count
+    runner, _ = practice(store, sid, case, [after(15, "Data."), "/skip", "/pause"], clock=clock)
+    runner.run()
     record = store.load(sid)
     assert record.seconds["requirements"] == pytest.approx(90)
-    assert record.seconds["data"] == pytest.approx(30)
-    del orig
+    assert record.seconds["data"] == pytest.approx(45)
 
 
 def test_status_line_shows_time_left_and_overrun(store, ctr):
