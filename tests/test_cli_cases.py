@@ -228,3 +228,9 @@ def test_show_on_a_cache_hit_loads_neither_yaml_nor_the_models(tmp_path):
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
     )
     assert out.stdout.strip() == ""
+
+
+def test_piped_list_is_never_cut(run):
+    out = run("list").out
+    assert "Retrieval-augmented question answering over company documents" in out
+    assert "…" not in out

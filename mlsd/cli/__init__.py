@@ -5,16 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-from mlsd.cli import (  # noqa: F401  (registers commands)
-    cases,
-    export,
-    interview,
-    practice,
-    score,
-    sessions,
-)
 from mlsd.cli.app import app
 from mlsd.errors import MlsdError
+
+# isort: off
+# Registration order is the order `mlsd --help` lists the commands in each panel.
+from mlsd.cli import practice, interview, sessions, score, export, cases  # noqa: F401
+# isort: on
 
 __all__ = ["app", "main"]
 

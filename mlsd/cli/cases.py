@@ -12,7 +12,7 @@ import typer
 from mlsd.cli.app import app, options
 
 cases_app = typer.Typer(help="Validate, lint and write case files.", no_args_is_help=True)
-app.add_typer(cases_app, name="cases")
+app.add_typer(cases_app, name="cases", rich_help_panel="Cases")
 
 
 class ShowFormat(str, Enum):
@@ -21,7 +21,7 @@ class ShowFormat(str, Enum):
     md = "md"
 
 
-@app.command("list")
+@app.command("list", rich_help_panel="Cases")
 def list_cases(
     ctx: typer.Context,
     tag: Annotated[
@@ -57,7 +57,7 @@ def list_cases(
     typer.echo(case_table(cases))
 
 
-@app.command("show")
+@app.command("show", rich_help_panel="Cases")
 def show(
     ctx: typer.Context,
     case: Annotated[

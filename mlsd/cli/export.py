@@ -16,7 +16,7 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(rich_help_panel="Review")
 def export(
     ctx: typer.Context,
     session: Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")],

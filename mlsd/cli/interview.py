@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mlsd.store import Store
 
 
-@app.command()
+@app.command(rich_help_panel="Practise")
 def interview(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="Case id (see mlsd list).")],

@@ -50,7 +50,7 @@ ExportOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(rich_help_panel="Practise")
 def practice(
     ctx: typer.Context,
     case: Annotated[str | None, typer.Argument(help="Case id (omit to pick from a list).")] = None,
@@ -94,7 +94,7 @@ def practice(
         _drive(store, session_id, loaded, framework, editor, export)
 
 
-@app.command()
+@app.command(rich_help_panel="Practise")
 def resume(
     ctx: typer.Context,
     session: Annotated[
@@ -105,7 +105,7 @@ def resume(
     ] = False,
     export: ExportOpt = None,
 ) -> None:
-    """Continue a paused session at its first unanswered step, with the clock where it stopped."""
+    """Continue a paused practice session or interview where it stopped, clock included."""
     from mlsd.catalog import load_framework
     from mlsd.store import open_store
 

@@ -14,7 +14,7 @@ from mlsd.cli.practice import Level
 MAX_DOC_BYTES = 5 * 1024 * 1024
 
 
-@app.command("score")
+@app.command("score", rich_help_panel="Review")
 def score(
     ctx: typer.Context,
     target: Annotated[

@@ -13,7 +13,7 @@ from mlsd.cli.app import app
 sessions_app = typer.Typer(
     help="List, show and delete your stored sessions.", invoke_without_command=True
 )
-app.add_typer(sessions_app, name="sessions")
+app.add_typer(sessions_app, name="sessions", rich_help_panel="Review")
 
 
 @sessions_app.callback()

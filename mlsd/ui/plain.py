@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,24 +15,31 @@ if TYPE_CHECKING:  # annotations only: `mlsd list` should not pay for importing 
 
 
 def case_table(cases: Sequence[CaseSummary]) -> str:
-    """Aligned columns: id, difficulty, title, tags; tags are cut to the terminal width."""
-    width = shutil.get_terminal_size((100, 24)).columns
+    """Aligned columns: id, difficulty, title, tags, fitted to the terminal.
+
+    Long titles give way before tags do, because tags are what `--tag` filters on;
+    piped output is never cut, so it stays useful to grep.
+    """
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10_000
     # A title is case-file text: a YAML escape like "\e[31m" must not reach the terminal.
-    cases = [dataclasses.replace(c, title=" ".join(visible(c.title).split())) for c in cases]
+    titles = [" ".join(visible(c.title).split()) for c in cases]
+    tags = [", ".join(c.tags) for c in cases]
     id_w = max(len("ID"), *(len(c.id) for c in cases))
     diff_w = len("DIFFICULTY")
-    title_w = max(len("TITLE"), *(len(c.title) for c in cases))
+    tags_room = min(max(len("TAGS"), *(len(t) for t in tags)), 26)
+    title_w = max(len("TITLE"), *(len(t) for t in titles))
+    title_w = max(16, min(title_w, width - id_w - diff_w - tags_room - 6))
     lines = [f"{'ID':<{id_w}}  {'DIFFICULTY':<{diff_w}}  {'TITLE':<{title_w}}  TAGS"]
-    for c in cases:
-        line = (
-            f"{c.id:<{id_w}}  {c.difficulty:<{diff_w}}  {c.title:<{title_w}}  {', '.join(c.tags)}"
-        )
-        if len(line) > width > 40:
-            line = line[: width - 1] + "…"
-        lines.append(line)
+    for case, title, tag_text in zip(cases, titles, tags, strict=True):
+        line = f"{case.id:<{id_w}}  {case.difficulty:<{diff_w}}  {_fit(title, title_w):<{title_w}}  {tag_text}"
+        lines.append(_fit(line, width - 1) if width > 40 else line)
     lines.append("")
     lines.append(f"{len(cases)} case(s). Practise one with: mlsd practice ID")
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def session_table(rows: Sequence[SessionSummary]) -> str:
