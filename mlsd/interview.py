@@ -42,6 +42,7 @@ from mlsd.screens import (
 )
 from mlsd.session import DEFAULT_REPLY, Choice
 from mlsd.store import Store
+from mlsd.timer import StepTimer
 
 # Shown to the interviewer when a lookup is ambiguous: more would be a reading exercise.
 MAX_CANDIDATES = 3
@@ -71,12 +72,10 @@ class Interview:
         self.case = case
         self.framework = framework
         self.ui = ui
-        self.clock = clock
         self.record = store.load(session_id)
         self.state: InterviewState = derive(self.record)
         self.budgets = step_budgets(framework, self.record.minutes or None)
-        self._current: str | None = None
-        self._started = 0.0
+        self.timer = StepTimer(clock)
         self._ticking: str | None = None  # the step whose checklist is open
         self._pending: Callable[[str], None] | None = None  # keeps a half-typed line
 
@@ -403,24 +402,19 @@ class Interview:
     # -- the clock ----------------------------------------------------------------------
 
     def _start_clock(self, step_id: str) -> None:
-        self._current = step_id
-        self._started = self.clock()
+        self.timer.start(step_id)
 
     def _stop_clock(self) -> None:
-        if self._current is None:
-            return
-        spent = max(0.0, self.clock() - self._started)
-        step_id, self._current = self._current, None
-        self._commit("time", step_id, seconds=round(spent, 3))
+        stopped = self.timer.stop()
+        if stopped is not None:
+            step_id, seconds = stopped
+            self._commit("time", step_id, seconds=seconds)
 
     def elapsed(self, step_id: str | None = None) -> float:
         """Seconds on one step (or, with None, on all of them), the running one included."""
-        running = self.clock() - self._started if self._current is not None else 0.0
         if step_id is None:
-            return sum(self.record.seconds.values()) + running
-        return self.record.seconds.get(step_id, 0.0) + (
-            running if self._current == step_id else 0.0
-        )
+            return sum(self.record.seconds.values()) + self.timer.running()
+        return self.record.seconds.get(step_id, 0.0) + self.timer.running(step_id)
 
     def status_line(self, step_id: str) -> str:
         budget = self.budgets[step_id] * 60 if self.record.minutes else None

@@ -17,6 +17,7 @@ from mlsd.brief import CaseBrief, make_brief, step_budgets
 from mlsd.models import AnswersFile, Case, Clarification, FollowUp, Framework
 from mlsd.records import SessionRecord
 from mlsd.store import Store
+from mlsd.timer import StepTimer
 
 DEFAULT_REPLY = (
     "That's not something I have a specific answer for. Make a reasonable assumption, "
@@ -133,12 +134,10 @@ class Practice:
         self.case = case
         self.framework = framework
         self.ui = prompter
-        self.clock = clock
         self.use_editor = use_editor
         self.record = store.load(session_id)
         self.budgets = step_budgets(framework, self.record.minutes or None)
-        self._current: str | None = None
-        self._started = 0.0
+        self.timer = StepTimer(clock)
 
     # -- the flow ---------------------------------------------------------------------
 
@@ -175,7 +174,7 @@ class Practice:
 
     def interrupted(self, draft: str = "") -> SessionRecord:
         """Ctrl-C or Ctrl-D: keep the time spent and any half-typed answer; mark the session paused."""
-        step_id = self._current
+        step_id = self.timer.step
         self._stop_clock()
         if step_id is not None and draft.strip():
             self.store.add_event(self.session_id, "draft", step_id, text=draft)
@@ -375,20 +374,18 @@ class Practice:
     # -- the clock --------------------------------------------------------------------
 
     def _start_clock(self, step_id: str) -> None:
-        self._current = step_id
-        self._started = self.clock()
+        self.timer.start(step_id)
 
     def _stop_clock(self) -> None:
-        if self._current is None:
+        stopped = self.timer.stop()
+        if stopped is None:
             return
-        spent = max(0.0, self.clock() - self._started)
-        self.store.add_event(self.session_id, "time", self._current, seconds=round(spent, 3))
-        self._current = None
+        step_id, seconds = stopped
+        self.store.add_event(self.session_id, "time", step_id, seconds=seconds)
         self._refresh()
 
     def elapsed(self, step_id: str) -> float:
-        running = self.clock() - self._started if self._current == step_id else 0.0
-        return self.record.seconds.get(step_id, 0.0) + running
+        return self.record.seconds.get(step_id, 0.0) + self.timer.running(step_id)
 
     def status_line(self, step_id: str) -> str:
         spent = self.elapsed(step_id)

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from hypothesis import settings
 
-from mlsd.catalog import load_framework
+from mlsd.catalog import load_case, load_framework
 from mlsd.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -137,3 +137,20 @@ def case_data() -> dict[str, Any]:
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, print_blob=True)
 settings.register_profile("long", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def ctr() -> tuple[Any, str]:
+    """The CTR case and its path, as practice and interview tests start from it."""
+    from mlsd.paths import bundled_cases_dir
+
+    path = bundled_cases_dir() / "ctr-prediction.yaml"
+    return load_case(path), str(path)
+
+
+@pytest.fixture
+def store() -> Iterator[Any]:
+    from mlsd.store import open_store
+
+    with open_store() as opened:
+        yield opened

@@ -4,33 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mlsd.catalog import load_case, load_framework
-from mlsd.paths import bundled_cases_dir
+from mlsd.catalog import load_framework
 from mlsd.session import DEFAULT_REPLY, Practice, start
-from mlsd.store import open_store
+from tests.fakes import STEPS, FakeClock
 from tests.scripted import ScriptedPrompter
-
-STEPS = ["requirements", "data", "features", "model", "metrics", "serving", "monitoring"]
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def ctr():
-    path = bundled_cases_dir() / "ctr-prediction.yaml"
-    return load_case(path), str(path)
-
-
-@pytest.fixture
-def store():
-    with open_store() as s:
-        yield s
 
 
 def new_session(store, ctr, minutes=45.0, level="senior"):

@@ -6,39 +6,16 @@ import json
 
 import pytest
 
-from mlsd.catalog import load_case, load_framework
+from mlsd.catalog import load_framework
 from mlsd.export import export_session
 from mlsd.interview import Interview
-from mlsd.paths import bundled_cases_dir
 from mlsd.render import md_inline
 from mlsd.scorecard import render_scorecard, scorecard_context
 from mlsd.session import start
-from mlsd.store import open_store
+from tests.fakes import STEPS, FakeClock
 from tests.mdcheck import PARSER, _inline_text, atx_headings, expected_text, headings, pymarkdown
 from tests.scripted_interviewer import ScriptedInterviewer
 from tests.test_render_safety import HOSTILE
-
-STEPS = ["requirements", "data", "features", "model", "metrics", "serving", "monitoring"]
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def ctr():
-    path = bundled_cases_dir() / "ctr-prediction.yaml"
-    return load_case(path), str(path)
-
-
-@pytest.fixture
-def store():
-    with open_store() as s:
-        yield s
 
 
 def interview(store, ctr, notes, why, *, reach=7, level="senior"):
