@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from mlsd.brief import step_budgets
 from mlsd.checklist import (
@@ -40,18 +39,12 @@ from mlsd.screens import (
     step_menu,
     step_screen,
 )
-from mlsd.session import DEFAULT_REPLY, Choice
+from mlsd.session import DEFAULT_REPLY, Choice, Outcome
 from mlsd.store import Store
 from mlsd.timer import StepTimer
 
 # Shown to the interviewer when a lookup is ambiguous: more would be a reading exercise.
 MAX_CANDIDATES = 3
-
-
-@dataclass
-class Outcome:
-    record: SessionRecord
-    paused: bool
 
 
 class Interview:

@@ -54,14 +54,14 @@ def answer(child: pexpect.spawn, text: str, *, skip_follow_up: bool = True) -> N
         child.send(SUBMIT)
 
 
-def wait_for_answers(home: Path, count: int, timeout: float = 10) -> None:
-    """Poll the database until ``count`` answers are committed (no sleeps standing in for it)."""
+def wait_for_rows(home: Path, sql: str, count: int, what: str, timeout: float = 10) -> None:
+    """Poll the database until ``sql`` counts ``count`` rows (no sleeps standing in for it)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             conn = sqlite3.connect(home / "mlsd.db", timeout=1)
             try:
-                (n,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
+                (n,) = conn.execute(sql).fetchone()
             finally:
                 conn.close()
             if n >= count:
@@ -69,7 +69,11 @@ def wait_for_answers(home: Path, count: int, timeout: float = 10) -> None:
         except sqlite3.Error:
             pass
         time.sleep(0.02)
-    raise AssertionError(f"{count} answers were not committed within {timeout}s")
+    raise AssertionError(f"{count} {what} were not committed within {timeout}s")
+
+
+def wait_for_answers(home: Path, count: int, timeout: float = 10) -> None:
+    wait_for_rows(home, "SELECT COUNT(*) FROM answers", count, "answers", timeout)
 
 
 def pexpect_eof() -> type[pexpect.EOF]:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-import time
 
 import pexpect
 import pytest
 
 from mlsd.checklist import derive
 from mlsd.store import open_store
-from tests.pty_helpers import spawn
+from tests.pty_helpers import spawn, wait_for_rows
 
 pytestmark = pytest.mark.slow
 
@@ -19,21 +17,7 @@ DOWN = "\x1b[B"
 
 
 def wait_for_ticks(home, count: int, timeout: float = 10) -> None:
-    """Poll the database until ``count`` tick events are committed."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = sqlite3.connect(home / "mlsd.db", timeout=1)
-            try:
-                (n,) = conn.execute("SELECT COUNT(*) FROM events WHERE kind = 'tick'").fetchone()
-            finally:
-                conn.close()
-            if n >= count:
-                return
-        except sqlite3.Error:
-            pass
-        time.sleep(0.02)
-    raise AssertionError(f"{count} ticks were not committed within {timeout}s")
+    wait_for_rows(home, "SELECT COUNT(*) FROM events WHERE kind = 'tick'", count, "ticks", timeout)
 
 
 def tick(child: pexpect.spawn, *moves: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlsd.cli.app import app, options
-from mlsd.cli.practice import Level, MinutesOpt
+from mlsd.cli.practice import Level, MinutesOpt, run_saving
 
 if TYPE_CHECKING:
     from mlsd.models import Case, Framework
@@ -67,7 +67,6 @@ def drive(
     Without ``scorecard``, a file named by ``--scorecard`` when the interview began is
     written at the end, so resuming does not lose it.
     """
-    from mlsd.errors import MlsdError
     from mlsd.interview import Interview
     from mlsd.scorecard import scorecard_target
     from mlsd.ui.console import stdout_console
@@ -75,27 +74,13 @@ def drive(
 
     runner = Interview(store, session_id, case, framework, QuestionaryInterviewer(stdout_console()))
     scorecard = scorecard or scorecard_target(runner.record)
-    try:
-        outcome = runner.run()
-    except (KeyboardInterrupt, EOFError) as exc:
-        record = runner.interrupted(getattr(exc, "draft", ""), getattr(exc, "checked", None))
-        typer.echo(f"\nSaved. Resume with: mlsd resume {record.short_id}", err=True)
-        raise typer.Exit(130) from None
-    except MlsdError as exc:
-        # Say what went wrong, and that every tick and note before it is kept.
-        try:
-            record = runner.interrupted()
-        except MlsdError:
-            raise exc from None
-        raise MlsdError(
-            f"{exc.message}\nThe interview so far is saved. Resume with: mlsd resume {record.short_id}"
-        ) from None
-    if outcome.paused:
-        typer.echo(
-            f"Paused and saved. Resume with: mlsd resume {outcome.record.short_id}", err=True
-        )
-        return
-    _finish(outcome.record, case, framework, scorecard)
+    record = run_saving(
+        runner.run,
+        lambda exc: runner.interrupted(getattr(exc, "draft", ""), getattr(exc, "checked", None)),
+        saved="The interview so far is saved.",
+    )
+    if record is not None:
+        _finish(record, case, framework, scorecard)
 
 
 def _finish(

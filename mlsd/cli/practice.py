@@ -12,9 +12,11 @@ import typer
 from mlsd.cli.app import app, options
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mlsd.models import Case, Framework
     from mlsd.records import SessionRecord
-    from mlsd.session import Practice
+    from mlsd.session import Outcome, Practice
     from mlsd.store import Store
 
 
@@ -137,8 +139,7 @@ def _drive(
     editor: bool,
     export: Path | None,
 ) -> None:
-    """Run the session; Ctrl-C or Ctrl-D anywhere saves, says how to resume, exits 130."""
-    from mlsd.errors import MlsdError
+    """Run the session through ``run_saving``, then show the summary."""
     from mlsd.session import Practice
     from mlsd.ui.console import stdout_console
     from mlsd.ui.prompts import QuestionaryPrompter
@@ -147,27 +148,49 @@ def _drive(
     runner: Practice = Practice(
         store, session_id, case, framework, QuestionaryPrompter(console), use_editor=editor
     )
+    record = run_saving(
+        runner.run,
+        lambda exc: runner.interrupted(getattr(exc, "draft", "")),
+        saved="Your answers so far are saved.",
+    )
+    if record is not None:
+        _finish(record, case, framework, export, interactive=True)
+
+
+def run_saving(
+    run: Callable[[], Outcome],
+    interrupted: Callable[[BaseException | None], SessionRecord],
+    *,
+    saved: str,
+) -> SessionRecord | None:
+    """The one place a practice or interview run is stopped and saved.
+
+    Ctrl-C or Ctrl-D anywhere saves what was typed, says how to resume and exits 130;
+    an MlsdError mid-run (a locked store, a failing editor) saves too and says so.
+    Returns the finished record, or None when the user paused.
+    """
+    from mlsd.errors import MlsdError
+
     try:
-        outcome = runner.run()
+        outcome = run()
     except (KeyboardInterrupt, EOFError) as exc:
-        record = runner.interrupted(getattr(exc, "draft", ""))
+        record = interrupted(exc)
         typer.echo(f"\nSaved. Resume with: mlsd resume {record.short_id}", err=True)
         raise typer.Exit(130) from None
     except MlsdError as exc:
-        # Say what went wrong, and that nothing typed before it is lost.
         try:
-            record = runner.interrupted()
+            record = interrupted(None)
         except MlsdError:
             raise exc from None
         raise MlsdError(
-            f"{exc.message}\nYour answers so far are saved. Resume with: mlsd resume {record.short_id}"
+            f"{exc.message}\n{saved} Resume with: mlsd resume {record.short_id}"
         ) from None
     if outcome.paused:
         typer.echo(
             f"Paused and saved. Resume with: mlsd resume {outcome.record.short_id}", err=True
         )
-        return
-    _finish(outcome.record, case, framework, export, interactive=True)
+        return None
+    return outcome.record
 
 
 def _finish(
