@@ -33,13 +33,13 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     os.environ["MLSD_HOME"] = tempfile.mkdtemp(prefix="mlsd-bench-")
 
-    from mlsd.catalog import load_case, load_framework
-    from mlsd.export import design_context, feedback_json
-    from mlsd.models import AnswersFile
-    from mlsd.paths import bundled_cases_dir
-    from mlsd.render import DESIGN_DOC, render
-    from mlsd.session import run_answers
-    from mlsd.store import open_store
+    from mlsd._util.paths import bundled_cases_dir
+    from mlsd.cases.catalog import load_case, load_framework
+    from mlsd.cases.models import AnswersFile
+    from mlsd.documents.export import design_context, feedback_json
+    from mlsd.documents.render import DESIGN_DOC, render
+    from mlsd.log.store import open_store
+    from mlsd.practice.flow import run_answers
 
     framework = load_framework()
     path: Path = bundled_cases_dir() / "ctr-prediction.yaml"

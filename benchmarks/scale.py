@@ -39,10 +39,10 @@ def make_sessions(home: Path, count: int) -> None:
     os.environ["MLSD_HOME"] = str(home)
     import yaml
 
-    from mlsd.catalog import load_case, load_framework
-    from mlsd.models import AnswersFile
-    from mlsd.session import run_answers
-    from mlsd.store import open_store
+    from mlsd.cases.catalog import load_case, load_framework
+    from mlsd.cases.models import AnswersFile
+    from mlsd.log.store import open_store
+    from mlsd.practice.flow import run_answers
 
     case_path = REPO / "cases" / "ctr-prediction.yaml"
     case = load_case(case_path)

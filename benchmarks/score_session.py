@@ -17,8 +17,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from mlsd.catalog import load_case, load_framework  # noqa: E402
-from mlsd.scoring import score  # noqa: E402
+from mlsd.cases.catalog import load_case, load_framework  # noqa: E402
+from mlsd.rubric.scoring import score  # noqa: E402
 
 
 def main() -> None:

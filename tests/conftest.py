@@ -13,7 +13,7 @@ import pytest
 import yaml
 from hypothesis import settings
 
-from mlsd.catalog import load_case, load_framework
+from mlsd.cases.catalog import load_case, load_framework
 from mlsd.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture
 def ctr() -> tuple[Any, str]:
     """The CTR case and its path, as practice and interview tests start from it."""
-    from mlsd.paths import bundled_cases_dir
+    from mlsd._util.paths import bundled_cases_dir
 
     path = bundled_cases_dir() / "ctr-prediction.yaml"
     return load_case(path), str(path)
@@ -150,7 +150,7 @@ def ctr() -> tuple[Any, str]:
 
 @pytest.fixture
 def store() -> Iterator[Any]:
-    from mlsd.store import open_store
+    from mlsd.log.store import open_store
 
     with open_store() as opened:
         yield opened

@@ -15,7 +15,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from mlsd.render import visible
+from mlsd.documents.render import visible
 
 REPO = Path(__file__).resolve().parent.parent
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])

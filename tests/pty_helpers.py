@@ -11,6 +11,8 @@ from pathlib import Path
 import pexpect
 
 SUBMIT = "\x1b\r"  # Esc then Enter submits a multi-line answer
+# The main answer prompt, not a redraw of the follow-up prompt still in the buffer.
+ANSWER_PROMPT = r"Your answer(?! to the follow-up)"
 UP = "\x1b[A"
 
 
@@ -31,6 +33,8 @@ def spawn(home: Path, *args: str, timeout: float = 20, cwd: Path | None = None) 
         ["-m", "mlsd", *args],
         env=env,
         encoding="utf-8",
+        # A ^C can land inside a multi-byte character (a box-drawing line): never raise.
+        codec_errors="replace",
         timeout=timeout,
         dimensions=(40, 120),
         cwd=str(cwd) if cwd else None,
@@ -45,13 +49,26 @@ def start_answering(child: pexpect.spawn) -> None:
 
 
 def answer(child: pexpect.spawn, text: str, *, skip_follow_up: bool = True) -> None:
-    child.expect("Your answer")
+    """Type an answer once its prompt is up, waiting for each echo before submitting."""
+    child.expect(ANSWER_PROMPT)
     child.send(text)
+    child.expect_exact(text)
     child.send(SUBMIT)
     if skip_follow_up:
         child.expect("Your answer to the follow-up")
         child.send("/skip")
+        child.expect_exact("/skip")
         child.send(SUBMIT)
+
+
+def type_then_interrupt(child: pexpect.spawn, text: str) -> None:
+    """Type ``text``, wait until the terminal has echoed it, then press Ctrl-C.
+
+    Without the wait, the ^C can reach the terminal before the program reads the text.
+    """
+    child.send(text)
+    child.expect_exact(text)
+    child.sendintr()
 
 
 def wait_for_rows(home: Path, sql: str, count: int, what: str, timeout: float = 10) -> None:

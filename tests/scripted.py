@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlsd.brief import CaseBrief
-from mlsd.session import Choice, StepCard
+from mlsd.cases.brief import CaseBrief
+from mlsd.practice.flow import StepCard
+from mlsd.run.lifecycle import Choice
 
 
 class ScriptExhausted(AssertionError):

@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlsd.checklist import Evidence, Rating
-from mlsd.screens import Opening, RatingScreen, ReadOut, StepScreen
-from mlsd.session import Choice
+from mlsd.interview.checklist import Evidence
+from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
+from mlsd.log.records import RatingEntry as Rating
+from mlsd.run.lifecycle import Choice
 from tests.scripted import ScriptExhausted
 
 

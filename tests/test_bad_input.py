@@ -24,12 +24,13 @@ import pexpect
 import pytest
 import yaml
 
-from mlsd.catalog import load_case, load_framework
-from mlsd.paths import bundled_cases_dir
-from mlsd.session import start
-from mlsd.store import SCHEMA_VERSION, db_path, open_store
+from mlsd._util.paths import bundled_cases_dir
+from mlsd.cases.catalog import load_case, load_framework
+from mlsd.log import events as ev
+from mlsd.log.store import SCHEMA_VERSION, db_path, open_store
+from mlsd.practice.flow import start
 from tests.conftest import Result
-from tests.pty_helpers import UP
+from tests.pty_helpers import ANSWER_PROMPT, UP, type_then_interrupt
 
 CTR = bundled_cases_dir() / "ctr-prediction.yaml"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]")
@@ -351,7 +352,7 @@ def test_read_only_home(run, tmp_path, monkeypatch, existing):
 
 
 def test_locked_database(run, tmp_path, monkeypatch):
-    monkeypatch.setattr("mlsd.store.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("mlsd.log.store.BUSY_TIMEOUT_MS", 100)
     open_store().close()
     locker = sqlite3.connect(db_path(), isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
@@ -445,7 +446,7 @@ def test_session_id_that_is_not_hex(run):
 
 def test_ambiguous_session_prefix(run, monkeypatch):
     ids = iter([uuid.UUID("abc1" + "0" * 28), uuid.UUID("abc2" + "0" * 28)])
-    monkeypatch.setattr("mlsd.store.uuid.uuid4", ids.__next__)
+    monkeypatch.setattr("mlsd.log.store.uuid.uuid4", ids.__next__)
     stored_session()
     stored_session()
     clean(run("score", "abc"), 1, "'abc' matches more than one session; type more of the id")
@@ -810,9 +811,8 @@ def test_ctrl_c_while_typing_an_answer_saves_the_draft(procs):
     child = procs["ctrl-c-answer"]
     child.expect("Ask the interviewer a clarifying question")
     child.send(UP + "\r")
-    child.expect("Your answer")
-    child.send("half a thought")
-    child.sendintr()
+    child.expect(ANSWER_PROMPT)
+    type_then_interrupt(child, "half a thought")
     child.expect(r"Saved. Resume with: mlsd resume ([0-9a-f]{8})")
     short = child.match.group(1)
     out, code = finish(child)
@@ -821,7 +821,7 @@ def test_ctrl_c_while_typing_an_answer_saves_the_draft(procs):
     with open_store(home_of(child) / "mlsd.db") as store:
         record = store.resolve(short)
     assert record.status == "paused"
-    assert [e.data["text"] for e in record.events_of("draft")] == ["half a thought"]
+    assert [d.text for _, d in record.events_of(ev.Draft)] == ["half a thought"]
 
 
 @pytest.mark.parametrize("editor", ["/nonexistent/editor", "false"])

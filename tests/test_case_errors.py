@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mlsd.catalog import load_case
+from mlsd.cases.catalog import load_case
 from mlsd.errors import FileProblemError
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mlsd.catalog import load_case
-from mlsd.lint import lint_file
-from mlsd.paths import bundled_cases_dir
+from mlsd._util.paths import bundled_cases_dir
+from mlsd.cases.catalog import load_case
+from mlsd.cases.lint import lint_file
 
 FLAGSHIPS = {"ctr-prediction", "feed-ranking", "visual-search"}
 
@@ -185,13 +185,15 @@ def test_python_dash_m(tmp_path: Path):
 def test_listing_one_folder_does_not_evict_another_from_the_cache(
     run, write_case, case_data, monkeypatch
 ):
-    import mlsd.caseindex
+    import mlsd.cases.index
 
     path = write_case(case_data)
     run("--cases-dir", str(path.parent), "list")
     run("list")  # bundled only
     calls = []
-    monkeypatch.setattr(mlsd.caseindex, "_summarise", lambda p: calls.append(p) or {"problem": "x"})
+    monkeypatch.setattr(
+        mlsd.cases.index, "_summarise", lambda p: calls.append(p) or {"problem": "x"}
+    )
     result = run("--cases-dir", str(path.parent), "list", "--json")
     assert calls == []
     assert "tiny-case" in result.out
@@ -222,7 +224,7 @@ def test_show_on_a_cache_hit_loads_neither_yaml_nor_the_models(tmp_path):
     code = (
         "import sys, io, contextlib; from mlsd.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()): main(['show', 'ctr-prediction', '--json'])\n"
-        "print(','.join(m for m in ('yaml', 'mlsd.models', 'mlsd.catalog') if m in sys.modules))"
+        "print(','.join(m for m in ('yaml', 'mlsd.cases.models', 'mlsd.cases.catalog') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True

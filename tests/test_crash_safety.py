@@ -1,25 +1,33 @@
-"""SIGKILL at random moments loses no committed answer; two processes write at once.
+"""SIGKILL at every moment loses no committed answer; two processes write at once.
 
-The interactive runs wait until the n-th answer is committed (polling the database,
-never a sleep standing in for it), then maybe type part of the next answer, then kill.
+Each interactive run waits until the n-th answer is committed (polling the database,
+never a sleep standing in for it), then maybe types part of the next answer and waits
+for its echo, then kills: every (n, moment) scenario runs exactly once.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from mlsd.catalog import load_framework
-from mlsd.store import open_store
-from tests.pty_helpers import answer, pexpect_eof, spawn, start_answering, wait_for_answers
+from mlsd.cases.catalog import load_framework
+from mlsd.log.store import open_store
+from tests.pty_helpers import (
+    ANSWER_PROMPT,
+    SUBMIT,
+    answer,
+    pexpect_eof,
+    spawn,
+    start_answering,
+    wait_for_answers,
+    wait_for_rows,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -27,38 +35,50 @@ REPO = Path(__file__).resolve().parent.parent
 ANSWERS = REPO / "tests" / "fixtures" / "answers" / "feed-ranking-strong.yaml"
 
 
-@pytest.mark.parametrize("iteration", range(40))
-def test_sigkill_during_an_interactive_session(tmp_path, iteration):
-    rng = random.Random(iteration)
-    steps = load_framework().step_ids
-    n = rng.randint(1, len(steps))
-    moment = rng.choice(["after-commit", "typing-next-answer", "typing-follow-up"])
+STEPS = load_framework().step_ids
+MOMENTS = ("after-commit", "typing-next-answer", "typing-follow-up")
+# Every (answers committed, moment) once: typing the next answer after the last step is
+# not a moment that exists.
+SCENARIOS = [
+    (n, moment)
+    for n in range(1, len(STEPS) + 1)
+    for moment in MOMENTS
+    if not (moment == "typing-next-answer" and n == len(STEPS))
+]
+
+
+@pytest.mark.parametrize(("n", "moment"), SCENARIOS, ids=[f"{n}-{m}" for n, m in SCENARIOS])
+def test_sigkill_during_an_interactive_session(tmp_path, n, moment):
     home = tmp_path / "home"
-    child = spawn(home, "practice", "feed-ranking", "--minutes", rng.choice(["0", "45"]))
+    child = spawn(home, "practice", "feed-ranking", "--minutes", "0" if n % 2 else "45")
     start_answering(child)
     for i in range(n):
-        answer(child, f"answer {i} to {steps[i]}", skip_follow_up=i < n - 1)
+        answer(child, f"answer {i} to {STEPS[i]}", skip_follow_up=i < n - 1)
     wait_for_answers(home, n)
     if moment == "typing-follow-up":
         child.expect("Your answer to the follow-up")
         child.send("half a follow-up")
-    elif moment == "typing-next-answer" and n < len(steps):
+        child.expect_exact("half a follow-up")
+    elif moment == "typing-next-answer":
         child.expect("Your answer to the follow-up")
-        child.send("/skip\x1b\r")
-        child.expect("Your answer")
+        child.send("/skip")
+        child.expect_exact("/skip")
+        child.send(SUBMIT)
+        child.expect(ANSWER_PROMPT)
         child.send("half of the next answer")
+        child.expect_exact("half of the next answer")
     child.kill(signal.SIGKILL)
     child.close(force=True)
 
     with open_store(home / "mlsd.db") as store:
         assert store.integrity_ok()
         record = store.resolve("latest")
-    assert [record.answers.get(s) for s in steps[:n]] == [
-        f"answer {i} to {steps[i]}" for i in range(n)
+    assert [record.answers.get(s) for s in STEPS[:n]] == [
+        f"answer {i} to {STEPS[i]}" for i in range(n)
     ]
 
     child = spawn(home, "resume")
-    where = load_framework().step(steps[n]).title if n < len(steps) else "the summary"
+    where = load_framework().step(STEPS[n]).title if n < len(STEPS) else "the summary"
     child.expect(re.escape(f"Continuing at {where}"))
     child.sendintr()
     child.expect(pexpect_eof())
@@ -76,19 +96,26 @@ def _mlsd(home: Path, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-@pytest.mark.parametrize("iteration", range(20))
-def test_sigkill_during_an_answers_file_run(tmp_path, iteration):
-    """An answers-file run is one transaction: after a kill it is all there or not at all."""
+@pytest.mark.parametrize("moment", ["at-once", "after-commit"])
+def test_sigkill_during_an_answers_file_run(tmp_path, moment):
+    """An answers-file run is one transaction: after a kill it is all there or not at all.
+
+    Killed at once (before or inside the transaction, which lives in memory until it
+    commits) nothing may be half there; killed right after the commit, all of it is.
+    """
     home = tmp_path / "home"
     with open_store(home / "mlsd.db"):
         pass  # the database exists before the kill, as it would for a returning user
     proc = _mlsd(home, "practice", "--answers", str(ANSWERS))
-    time.sleep(random.Random(iteration).uniform(0.05, 0.6))
+    if moment == "after-commit":
+        wait_for_rows(home, "SELECT COUNT(*) FROM sessions", 1, "sessions")
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with open_store(home / "mlsd.db") as store:
         assert store.integrity_ok()
         sessions = store.list_sessions()
+        if moment == "after-commit":
+            assert len(sessions) == 1
         for row in sessions:
             record = store.load(row.id)
             assert record.status == "finished"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mlsd.catalog import load_framework
-from mlsd.docscore import heading_step, split_doc
+from mlsd.cases.catalog import load_framework
+from mlsd.rubric.docsplit import heading_step, split_doc
 
 FRAMEWORK = load_framework()
 

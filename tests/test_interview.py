@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from mlsd.catalog import load_framework
-from mlsd.checklist import DIMENSIONS, derive, level_evidence, step_points
-from mlsd.interview import Interview
-from mlsd.session import DEFAULT_REPLY, start
+from mlsd.cases.catalog import load_framework
+from mlsd.interview.checklist import DIMENSIONS, level_evidence, step_points
+from mlsd.interview.flow import Interview
+from mlsd.log import events as ev
+from mlsd.practice.flow import start
+from mlsd.run.lifecycle import DEFAULT_REPLY
 from tests.fakes import STEPS, FakeClock
 from tests.scripted_interviewer import Interrupt, ScriptedInterviewer
 
@@ -89,16 +91,16 @@ def test_a_whole_interview_is_recorded_event_by_event(store, ctr):
 
     kinds = [e.kind for e in record.events]
     assert kinds.count("tick") == 5 and kinds.count("untick") == 1
-    state = derive(record)
+    state = record.interview
     assert state.ticked["requirements"] == [
         "case:pctr-per-candidate",
         "case:calibrated-pctr",
         "framework:scale-estimation",
     ]
     assert state.ticked["data"] == ["case:impression-click-join"]
-    tick = record.events_of("tick")[0]
-    assert tick.step_id == "requirements"
-    assert tick.data == {"id": "pctr-per-candidate", "source": "case", "level": "mid"}
+    step, tick = record.events_of(ev.Tick)[0]
+    assert step == "requirements"
+    assert tick == ev.Tick(id="pctr-per-candidate", source="case", level="mid")
 
     # clarifications in the shape practice uses, so scoring's coverage works on them
     assert record.clarification_ids == ["scale", "current-system"]
@@ -110,23 +112,19 @@ def test_a_whole_interview_is_recorded_event_by_event(store, ctr):
     ambiguous = next(m for m, _ in ui.kinds("select") if m.startswith("Which of these"))
     assert ambiguous
 
-    asked = record.events_of("follow_up_asked")
-    assert [(e.step_id, e.data["index"]) for e in asked] == [("requirements", 1)]
+    asked = record.events_of(ev.FollowUp)
+    assert [(step, f.index) for step, f in asked] == [("requirements", 1)]
     assert said[3].listen_for == tuple(case.steps["requirements"].follow_ups[1].listen_for)
-    assert record.events_of("hint_given")[0].data == {
-        "index": 0,
-        "text": case.steps["requirements"].hints[0],
-    }
-    assert record.events_of("note")[0].data["text"] == HOSTILE.replace("\n", " ")
+    assert record.events_of(ev.Hint)[0] == ("requirements", ev.Hint(index=0))
+    assert record.events_of(ev.Note)[0][1].text == HOSTILE.replace("\n", " ")
     assert record.seconds["requirements"] == pytest.approx(400)
 
     assert [state.ratings[d.id].score for d in DIMENSIONS] == [4, 3, 4, 2, 3, 5]
     assert state.ratings["framing"].justification == "Clear and structured."
     assert state.recommendation == "lean-hire"
-    estimate = record.events_of("level_estimate")[0].data
-    assert estimate["level"] == "senior"
-    assert estimate["suggested"] == "mid"
-    assert estimate["evidence"]["mid"]["ticked"] == 3
+    estimate = record.events_of(ev.LevelEstimate)[0][1]
+    assert estimate.level == "senior"
+    assert estimate.suggested == "mid"
 
 
 def test_the_step_screen_and_the_clock_nudge(store, ctr):
@@ -150,7 +148,7 @@ def test_the_step_screen_and_the_clock_nudge(store, ctr):
 
     clock.now += 10_000  # paused: not counted
     runner, _ = interview(store, sid, case, [], clock)
-    runner._start_clock("requirements")
+    runner.start_clock("requirements")
     clock.now += 6 * 60 - 30 + 65  # 30 seconds were spent before the pause
     assert runner.status_line("requirements").endswith(
         "over by 1:05: time to move to the next step ·"
@@ -177,13 +175,13 @@ def test_back_jump_and_wrap_up_early(store, ctr):
     replies += [*ratings(), "hire", "mid"]
     runner, _ = interview(store, sid, case, replies)
     record = runner.run().record
-    assert [e.step_id for e in record.events_of("enter")] == [
+    assert [step for step, _ in record.events_of(ev.Enter)] == [
         "requirements",
         "data",
         "requirements",
     ]
     assert record.status == "finished"
-    assert derive(record).level_estimate == "mid"
+    assert record.interview.level_estimate == "mid"
 
 
 def test_ctrl_c_in_the_checklist_keeps_the_ticks_and_resume_continues(store, ctr):
@@ -202,7 +200,7 @@ def test_ctrl_c_in_the_checklist_keeps_the_ticks_and_resume_continues(store, ctr
     clock.now += 42
     record = runner.interrupted(checked=info.value.checked)
     assert record.status == "paused"
-    assert derive(record).ticked["data"] == ["case:impression-click-join"]
+    assert record.interview.ticked["data"] == ["case:impression-click-join"]
     assert record.seconds["data"] == pytest.approx(42)
 
     runner, ui = interview(store, sid, case, ["go", "pause"], clock)
@@ -221,28 +219,28 @@ def test_ctrl_c_while_typing_a_note_or_justification_keeps_the_draft(store, ctr)
     with pytest.raises(KeyboardInterrupt) as info:
         runner.run()
     record = runner.interrupted(draft=info.value.draft)
-    assert derive(record).notes[0].text == "half a note"
+    assert record.interview.notes[0].text == "half a note"
 
     replies = ["go", "goto", "wrap", "4", Interrupt(draft="half a reason")]
     runner, _ = interview(store, sid, case, replies)
     with pytest.raises(KeyboardInterrupt) as info:
         runner.run()
     record = runner.interrupted(draft=info.value.draft)
-    framing = derive(record).ratings["framing"]
+    framing = record.interview.ratings["framing"]
     assert (framing.score, framing.justification) == (4, "half a reason")
 
     # resumed in the ratings: framing is kept, the rest is asked
     runner, ui = interview(store, sid, case, ["go", *ratings()[2:], "no-hire", "mid"])
     record = runner.run().record
     assert ui.kinds("opening")[0].where.startswith("Continuing at the ratings")
-    assert derive(record).ratings["framing"].justification == "half a reason"
+    assert record.interview.ratings["framing"].justification == "half a reason"
     assert record.status == "finished"
 
 
 def test_the_level_evidence_comes_from_the_ticks(ctr):
     case, _ = ctr
     framework = load_framework()
-    from mlsd.checklist import InterviewState
+    from mlsd.log.records import InterviewState
 
     state = InterviewState()
     for step in framework.steps:
@@ -257,12 +255,10 @@ def test_the_level_evidence_comes_from_the_ticks(ctr):
 
 
 def test_a_scorecard_target_does_not_make_a_new_interview_a_resumed_one(store, ctr, tmp_path):
-    from mlsd.scorecard import remember_scorecard
-
     case, _ = ctr
     sid = new_interview(store, ctr)
-    remember_scorecard(store, sid, tmp_path / "card.md")
     runner, ui = interview(store, sid, case, ["pause"])
+    runner.remember_scorecard(tmp_path / "card.md")
     runner.run()
     assert not ui.kinds("opening")[0].resumed
     assert [e.kind for e in store.load(sid).events][-2:] == ["start", "pause"]
@@ -297,7 +293,7 @@ def test_the_interviewer_picks_which_hint_to_give(store, ctr):
     runner.run()
     record = store.load(sid)
     # the second hint, given twice, is recorded once; the first stays available
-    assert [e.data["index"] for e in record.events_of("hint_given")] == [1]
+    assert [h.index for _, h in record.events_of(ev.Hint)] == [1]
     assert [r.text for r in ui.kinds("read_out")] == [hints[1], hints[1]]
     pickers = [m for m in ui.menus if m[-1].value == "back" and len(m) == len(hints) + 1]
     assert pickers[1][1].label.endswith("(given)")

@@ -7,10 +7,12 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from mlsd.catalog import load_case
-from mlsd.paths import bundled_cases_dir
-from mlsd.session import Choice, start
-from mlsd.store import open_store
+from mlsd._util.paths import bundled_cases_dir
+from mlsd.cases.catalog import load_case
+from mlsd.log import events as ev
+from mlsd.log.store import open_store
+from mlsd.practice.flow import start
+from mlsd.run.lifecycle import Choice
 from mlsd.ui.interviewer import ChecklistInterrupted, QuestionaryInterviewer
 
 DOWN = "\x1b[B"
@@ -21,7 +23,7 @@ def interview_id():
     path = bundled_cases_dir() / "ctr-prediction.yaml"
     with open_store() as store:
         sid = start(store, load_case(path), str(path), mode="interview", level="senior", minutes=45)
-        store.add_event(sid, "enter", "requirements")
+        store.add_event(sid, ev.Enter(), "requirements")
     return sid
 
 
@@ -34,7 +36,7 @@ def test_no_terminal_means_a_message_not_a_prompt(run):
 
 
 def test_an_existing_scorecard_file_is_refused_before_the_interview(run, tmp_path, monkeypatch):
-    monkeypatch.setattr("mlsd.cli.interview.require_terminal", lambda: None)
+    monkeypatch.setattr("mlsd.cli.interview.require_terminal", lambda *_: None)
     taken = tmp_path / "card.md"
     taken.write_text("keep me")
     result = run("interview", "ctr-prediction", "--scorecard", str(taken))
@@ -50,7 +52,7 @@ def test_an_existing_scorecard_file_is_refused_before_the_interview(run, tmp_pat
 
 def test_resume_continues_an_interview(run, interview_id, monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr("mlsd.cli.practice.require_terminal", lambda: None)
+    monkeypatch.setattr("mlsd.cli.practice.require_terminal", lambda *_: None)
     monkeypatch.setattr(
         "mlsd.cli.interview.drive",
         lambda store, sid, case, framework, scorecard: calls.append((sid, case.id, scorecard)),
@@ -69,10 +71,10 @@ def test_sessions_lists_an_interview_with_the_steps_reached(run, interview_id):
 
 
 def test_the_scorecard_target_survives_a_resume(interview_id, tmp_path):
-    from mlsd.scorecard import remember_scorecard, scorecard_target
+    from mlsd.interview.scorecard import scorecard_target
 
     with open_store() as store:
-        remember_scorecard(store, interview_id, tmp_path / "card.md")
+        store.add_event(interview_id, ev.ScorecardTarget(path=str(tmp_path / "card.md")))
         record = store.load(interview_id)
     assert scorecard_target(record) == tmp_path / "card.md"
 

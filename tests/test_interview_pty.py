@@ -7,8 +7,7 @@ import re
 import pexpect
 import pytest
 
-from mlsd.checklist import derive
-from mlsd.store import open_store
+from mlsd.log.store import open_store
 from tests.pty_helpers import spawn, wait_for_rows
 
 pytestmark = pytest.mark.slow
@@ -64,7 +63,7 @@ def test_tick_two_ctrl_c_resume_and_the_ticks_are_kept(tmp_path, monkeypatch):
     with open_store(home / "mlsd.db") as store:
         record = store.resolve(short)
     assert record.status == "paused"
-    assert derive(record).ticked["requirements"] == [
+    assert record.interview.ticked["requirements"] == [
         "case:pctr-per-candidate",
         "case:calibrated-pctr",
         "case:auction-scoring-load",

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mlsd import lint
-from mlsd.lint import lint_file
+from mlsd.cases import lint
+from mlsd.cases.lint import lint_file
 
 Mutation = Callable[[dict[str, Any]], None]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlsd.matching import best_clarification, compile_phrase, covers, find
-from mlsd.models import Clarification
+from mlsd.cases.models import Clarification
+from mlsd.rubric.matching import best_clarification, compile_phrase, covers, find
 
 
 def words(phrase: str, text: str) -> str | None:
@@ -291,8 +291,8 @@ def test_best_clarification_returns_none_when_nothing_fits(question: str) -> Non
 
 
 def test_a_typed_question_in_other_words_finds_its_clarification():
-    from mlsd.catalog import load_case
-    from mlsd.paths import bundled_cases_dir
+    from mlsd._util.paths import bundled_cases_dir
+    from mlsd.cases.catalog import load_case
 
     case = load_case(bundled_cases_dir() / "feed-ranking.yaml")
     found = best_clarification("how many people use it daily", case.clarifications)

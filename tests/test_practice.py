@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mlsd.catalog import load_framework
-from mlsd.session import DEFAULT_REPLY, Practice, start
+from mlsd.cases.catalog import load_framework
+from mlsd.practice.flow import Practice, start
+from mlsd.run.lifecycle import DEFAULT_REPLY
 from tests.fakes import STEPS, FakeClock
 from tests.scripted import ScriptedPrompter
 
@@ -143,7 +144,7 @@ def test_status_line_shows_time_left_and_overrun(store, ctr):
     sid = new_session(store, ctr, minutes=45)
     clock = FakeClock()
     runner, _ = practice(store, sid, case, [], clock=clock)
-    runner._start_clock("requirements")
+    runner.start_clock("requirements")
     budget = runner.budgets["requirements"] * 60
     assert "left" in runner.status_line("requirements")
     clock.now += budget + 65
@@ -186,7 +187,7 @@ def test_editor_strips_comment_lines(store, ctr):
 
 
 def test_follow_up_prefers_one_the_answer_has_not_covered(ctr):
-    from mlsd.session import pick_follow_up
+    from mlsd.practice.flow import pick_follow_up
 
     case, _ = ctr
     follow_ups = case.steps["data"].follow_ups

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from mlsd.catalog import load_framework
-from mlsd.store import open_store
-from tests.pty_helpers import SUBMIT, answer, pexpect_eof, spawn, start_answering
+from mlsd.cases.catalog import load_framework
+from mlsd.log.store import open_store
+from tests.pty_helpers import (
+    ANSWER_PROMPT,
+    SUBMIT,
+    answer,
+    pexpect_eof,
+    spawn,
+    start_answering,
+    type_then_interrupt,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -17,9 +25,8 @@ def test_type_two_answers_ctrl_c_resume_and_finish(tmp_path):
     start_answering(child)
     answer(child, "We predict calibrated pCTR for each ad at auction time.")
     answer(child, "Impressions joined with clicks inside an attribution window.")
-    child.expect("Your answer")
-    child.send("half a thought about features")
-    child.sendintr()
+    child.expect(ANSWER_PROMPT)
+    type_then_interrupt(child, "half a thought about features")
     child.expect(r"Resume with: mlsd resume ([0-9a-f]{8})")
     short = child.match.group(1)
     child.expect(pexpect_eof())

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mlsd.documents.render import md_block, md_cell, md_inline, mermaid_label, render, visible
 from mlsd.errors import TemplateError
-from mlsd.render import md_block, md_cell, md_inline, mermaid_label, render, visible
 from tests.mdcheck import PARSER, expected_text, headings, shown_inline, shown_text
 
 # Everything issue 5 lists, one construct per entry, so a failure names the culprit.
@@ -222,7 +222,7 @@ def test_user_text_is_never_compiled(tmp_path):
 
 
 def test_compiled_template_cache_never_serves_an_edited_template(tmp_path):
-    from mlsd import render as render_module
+    from mlsd.documents import render as render_module
 
     template = tmp_path / "mine.md.j2"
     template.write_text("first {{ session.short_id }}\n")

@@ -6,12 +6,11 @@ import json
 
 import pytest
 
-from mlsd.catalog import load_framework
-from mlsd.export import export_session
-from mlsd.interview import Interview
-from mlsd.render import md_inline
-from mlsd.scorecard import render_scorecard, scorecard_context
-from mlsd.session import start
+from mlsd.cases.catalog import load_framework
+from mlsd.documents.render import md_inline
+from mlsd.interview.flow import Interview
+from mlsd.interview.scorecard import export_scorecard, render_scorecard, scorecard_context
+from mlsd.practice.flow import start
 from tests.fakes import STEPS, FakeClock
 from tests.mdcheck import PARSER, _inline_text, atx_headings, expected_text, headings, pymarkdown
 from tests.scripted_interviewer import ScriptedInterviewer
@@ -181,5 +180,5 @@ def test_export_renders_an_interview_as_its_scorecard(store, ctr, tmp_path, run)
     own.write_text(
         '{% extends "scorecard.md.j2" %}{% block feedback %}Bye {{ session.short_id }}.{% endblock %}\n'
     )
-    path = export_session(record, case, load_framework(), tmp_path / "own.md", template=own)
+    path = export_scorecard(record, case, load_framework(), tmp_path / "own.md", template=own)
     assert path.read_text().rstrip().endswith(f"Bye {record.short_id}.")

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from mlsd.catalog import load_answers, load_case, load_framework
-from mlsd.models import Case, Framework
-from mlsd.scoring import MEETS, PARTLY, report_to_json, score
+from mlsd.cases.catalog import load_answers, load_case, load_framework
+from mlsd.cases.models import Case, Framework
+from mlsd.log import events as ev
+from mlsd.rubric.scoring import MEETS, PARTLY, report_to_json, score
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "answers"
@@ -245,8 +246,8 @@ def test_strong_answers_are_realistic_length(case_id: str) -> None:
 
 
 def test_score_a_stored_session(run) -> None:
-    from mlsd.paths import bundled_cases_dir
-    from mlsd.store import open_store
+    from mlsd._util.paths import bundled_cases_dir
+    from mlsd.log.store import open_store
 
     answers = load_answers(FIXTURES / "feed-ranking-strong.yaml")
     path = bundled_cases_dir() / "feed-ranking.yaml"
@@ -262,10 +263,10 @@ def test_score_a_stored_session(run) -> None:
         for step, text in answers.answers.items():
             store.save_answer(sid, step, text)
         store.add_event(
-            sid, "clarification", "requirements", id="scale", question="DAU?", answer="…"
+            sid, ev.Clarification(question="DAU?", answer="…", id="scale"), "requirements"
         )
-        store.add_event(sid, "hint", "model")
-        store.add_event(sid, "time", "model", seconds=300.0)
+        store.add_event(sid, ev.Hint(index=0), "model")
+        store.add_event(sid, ev.Time(seconds=300.0), "model")
     result = run("score", "latest", "--json")
     assert result.code == 0, result.err
     data = json.loads(result.out)

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-from mlsd.catalog import load_case, load_framework
-from mlsd.scoring import score
+from mlsd.cases.catalog import load_case, load_framework
+from mlsd.rubric.scoring import score
 
 REPO = Path(__file__).resolve().parent.parent
 SET_DIR = REPO / "tests" / "scoring_set"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mlsd.errors import SessionNotFoundError, StoreError
-from mlsd.store import SCHEMA_VERSION, db_path, open_store
+from mlsd.log import events as ev
+from mlsd.log.store import SCHEMA_VERSION, db_path, open_store
 
 
 def make(store, case_id="ctr-prediction"):
@@ -77,7 +78,7 @@ def test_delete():
     with open_store() as store:
         sid = make(store)
         store.save_answer(sid, "data", "x")
-        store.add_event(sid, "hint", "data", index=0)
+        store.add_event(sid, ev.Hint(index=0), "data")
         store.delete(sid)
         assert store.list_sessions() == []
         assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0
@@ -106,7 +107,7 @@ def test_corrupt_database_is_refused_and_not_modified():
 
 
 def test_locked_database_gives_a_clear_message(monkeypatch):
-    monkeypatch.setattr("mlsd.store.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("mlsd.log.store.BUSY_TIMEOUT_MS", 100)
     with open_store() as store:
         sid = make(store)
     locker = sqlite3.connect(db_path(), isolation_level=None)
@@ -152,7 +153,7 @@ def test_two_first_runs_at_once_both_open_the_store(tmp_path: Path):
     """Two terminals starting mlsd for the first time: neither sees "locked" or "exists"."""
     import threading
 
-    from mlsd.store import Store
+    from mlsd.log.store import Store
 
     failures: list[str] = []
     for i in range(20):
@@ -179,7 +180,7 @@ def test_a_batch_is_one_transaction():
         sid = make(store)
         with pytest.raises(RuntimeError), store.batch():
             store.save_answer(sid, "data", "x")
-            store.add_event(sid, "hint", "data", index=0)
+            store.add_event(sid, ev.Hint(index=0), "data")
             raise RuntimeError("crash mid-batch")
         record = store.load(sid)
         assert record.answers == {}

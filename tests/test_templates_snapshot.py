@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from mlsd.brief import make_brief
-from mlsd.catalog import load_framework
-from mlsd.export import design_context, feedback_json
-from mlsd.models import Case
-from mlsd.records import AnswerEntry, ClarificationEntry, Event, FollowUpEntry, SessionRecord
-from mlsd.render import DESIGN_DOC, render, render_brief
-from mlsd.session import DEFAULT_REPLY
+from mlsd.cases.brief import make_brief
+from mlsd.cases.catalog import load_framework
+from mlsd.cases.models import Case
+from mlsd.documents.export import design_context, feedback_json
+from mlsd.documents.render import DESIGN_DOC, render, render_brief
+from mlsd.log.records import AnswerEntry, ClarificationEntry, Event, FollowUpEntry, SessionRecord
+from mlsd.run.lifecycle import DEFAULT_REPLY
 from tests.conftest import deep_case
 from tests.mdcheck import pymarkdown
 

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except MlsdError as exc:
-        from mlsd.textsafe import controls_visible
+        from mlsd._util.textsafe import controls_visible
 
         # Messages quote user input (paths, ids, file content); none of it may drive the
         # terminal.

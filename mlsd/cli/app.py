@@ -38,7 +38,7 @@ class Options:
     cases_dirs: list[Path] = field(default_factory=list)
 
     def dirs(self) -> list[Path]:
-        from mlsd.paths import case_dirs
+        from mlsd._util.paths import case_dirs
 
         return case_dirs(self.cases_dirs)
 

@@ -30,7 +30,7 @@ def list_cases(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for tooling.")] = False,
 ) -> None:
     """List the case studies you can practise."""
-    from mlsd.caseindex import listing
+    from mlsd.cases.index import listing
     from mlsd.ui.plain import case_table
 
     result = listing(options(ctx).dirs())
@@ -69,14 +69,14 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Show the candidate's brief for a case: the prompt and the steps, no spoilers."""
-    from mlsd.caseindex import brief as case_brief
-    from mlsd.caseindex import resolve
+    from mlsd.cases.index import brief as case_brief
+    from mlsd.cases.index import resolve
 
     brief = case_brief(resolve(case, options(ctx).dirs()))
     if as_json or fmt is ShowFormat.json:
         typer.echo(json.dumps(brief.to_json(), indent=2, ensure_ascii=False))
     elif fmt is ShowFormat.md:
-        from mlsd.render import render_brief
+        from mlsd.documents.render import render_brief
 
         typer.echo(render_brief(brief), nl=False)
     else:
@@ -91,7 +91,7 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Case files to check.", exists=False)],
 ) -> None:
     """Check that case files are well-formed; report every problem as file:line:col."""
-    from mlsd.catalog import load_case, load_framework
+    from mlsd.cases.catalog import load_case, load_framework
     from mlsd.errors import FileProblemError, MlsdError
 
     framework = load_framework()
@@ -117,10 +117,10 @@ def lint(
     ] = None,
 ) -> None:
     """Check case files against the depth rules of the bundled library."""
-    from mlsd.caseindex import discover
-    from mlsd.catalog import load_framework
+    from mlsd.cases.catalog import load_framework
+    from mlsd.cases.index import discover
+    from mlsd.cases.lint import lint_file
     from mlsd.errors import MlsdError
-    from mlsd.lint import lint_file
 
     framework = load_framework()
     paths = _expand(files) if files else list(discover(options(ctx).dirs()).values())
@@ -138,7 +138,7 @@ def lint(
 @cases_app.command("schema")
 def schema() -> None:
     """Print the JSON Schema of the case format (for editors' YAML language servers)."""
-    from mlsd.catalog import case_schema
+    from mlsd.cases.catalog import case_schema
 
     typer.echo(json.dumps(case_schema(), indent=2))
 
@@ -152,7 +152,7 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a skeleton case file that validates; `mlsd cases lint` flags it until filled in."""
-    from mlsd.authoring import write_skeleton
+    from mlsd.cases.authoring import write_skeleton
 
     path = write_skeleton(case_id, folder, force=force)
     typer.echo(f"Wrote {path}. Fill it in, then: mlsd cases lint {path}", err=True)

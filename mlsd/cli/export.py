@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from mlsd.cli._options import SessionArg
 from mlsd.cli.app import app, options
 
 
@@ -19,7 +20,7 @@ class ExportFormat(str, Enum):
 @app.command(rich_help_panel="Review")
 def export(
     ctx: typer.Context,
-    session: Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")],
+    session: SessionArg,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -48,14 +49,28 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a session as a design doc for review, or as JSON for tooling."""
-    from mlsd.catalog import load_framework
-    from mlsd.export import case_for, default_filename, export_session
-    from mlsd.store import open_store
+    from mlsd.cases.catalog import load_framework
+    from mlsd.documents.export import case_for, default_filename, export_session
+    from mlsd.interview.scorecard import export_scorecard
+    from mlsd.log.store import open_store
 
     with open_store() as store:
         record = store.resolve(session)
     framework = load_framework()
     case = case_for(record, options(ctx).dirs(), framework)
+    if record.mode == "interview":
+        # An interview has no answers to score: its document is the scorecard.
+        path = export_scorecard(
+            record,
+            case,
+            framework,
+            output or Path(default_filename(record, fmt.value)),
+            fmt=fmt.value,
+            template=template,
+            force=force,
+        )
+        typer.echo(f"Wrote {path}", err=True)
+        return
     path = export_session(
         record,
         case,

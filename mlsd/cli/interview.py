@@ -7,13 +7,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mlsd.cli._options import CandidateLevelOpt, LevelChoice, MinutesOpt
+from mlsd.cli._running import require_terminal, run_saving
 from mlsd.cli.app import app, options
-from mlsd.cli.practice import Level, MinutesOpt, run_saving
+
+NO_TERMINAL = (
+    "mlsd interview shows menus to the interviewer. To read a case without prompts use "
+    "mlsd show CASE; to render a stored interview use mlsd export SESSION."
+)
 
 if TYPE_CHECKING:
-    from mlsd.models import Case, Framework
-    from mlsd.records import SessionRecord
-    from mlsd.store import Store
+    from mlsd.cases.models import Case, Framework
+    from mlsd.log.records import SessionRecord
+    from mlsd.log.store import Store
 
 
 @app.command(rich_help_panel="Practise")
@@ -21,9 +27,7 @@ def interview(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="Case id (see mlsd list).")],
     minutes: MinutesOpt = 45,
-    level: Annotated[
-        Level, typer.Option("--level", "-l", help="The level the candidate interviews for.")
-    ] = Level.senior,
+    level: CandidateLevelOpt = LevelChoice.senior,
     scorecard: Annotated[
         Path | None,
         typer.Option(
@@ -38,13 +42,12 @@ def interview(
 
     The candidate reads their own brief with `mlsd show CASE`; this screen is yours.
     """
-    from mlsd.caseindex import resolve
-    from mlsd.catalog import load_case, load_framework
-    from mlsd.scorecard import remember_scorecard
-    from mlsd.session import start
-    from mlsd.store import open_store
+    from mlsd.cases.catalog import load_case, load_framework
+    from mlsd.cases.index import resolve
+    from mlsd.log.store import open_store
+    from mlsd.practice.flow import start
 
-    require_terminal()
+    require_terminal(NO_TERMINAL)
     if scorecard is not None:
         check_target(scorecard)
     framework = load_framework()
@@ -52,28 +55,35 @@ def interview(
         path = resolve(case, options(ctx).dirs()).absolute()
         loaded = load_case(path, framework)
         session_id = start(
-            store, loaded, str(path), mode="interview", level=level.value, minutes=minutes
+            store, loaded, str(path), mode="interview", level=level.level, minutes=minutes
         )
-        if scorecard is not None:
-            remember_scorecard(store, session_id, scorecard)
-        drive(store, session_id, loaded, framework, scorecard)
+        drive(store, session_id, loaded, framework, scorecard, remember=scorecard is not None)
 
 
 def drive(
-    store: Store, session_id: str, case: Case, framework: Framework, scorecard: Path | None
+    store: Store,
+    session_id: str,
+    case: Case,
+    framework: Framework,
+    scorecard: Path | None,
+    *,
+    remember: bool = False,
 ) -> None:
     """Run the interview; Ctrl-C or Ctrl-D anywhere saves, says how to resume, exits 130.
 
     Without ``scorecard``, a file named by ``--scorecard`` when the interview began is
     written at the end, so resuming does not lose it.
     """
-    from mlsd.interview import Interview
-    from mlsd.scorecard import scorecard_target
+    from mlsd.interview.flow import Interview
+    from mlsd.interview.scorecard import scorecard_target
     from mlsd.ui.console import stdout_console
     from mlsd.ui.interviewer import QuestionaryInterviewer
 
     runner = Interview(store, session_id, case, framework, QuestionaryInterviewer(stdout_console()))
+    if remember and scorecard is not None:
+        runner.remember_scorecard(scorecard)
     scorecard = scorecard or scorecard_target(runner.record)
+
     record = run_saving(
         runner.run,
         lambda exc: runner.interrupted(getattr(exc, "draft", ""), getattr(exc, "checked", None)),
@@ -87,8 +97,7 @@ def _finish(
     record: SessionRecord, case: Case, framework: Framework, scorecard: Path | None
 ) -> None:
     from mlsd.errors import MlsdError
-    from mlsd.export import export_session
-    from mlsd.scorecard import scorecard_context
+    from mlsd.interview.scorecard import export_scorecard, scorecard_context
     from mlsd.ui.console import stdout_console
     from mlsd.ui.interview_view import summary_view
 
@@ -100,7 +109,7 @@ def _finish(
         )
         return
     try:
-        written = export_session(record, case, framework, scorecard)
+        written = export_scorecard(record, case, framework, scorecard)
     except MlsdError as exc:
         raise MlsdError(
             f"{exc.message}\nThe interview is saved; write the scorecard with: "
@@ -117,19 +126,3 @@ def check_target(path: Path) -> None:
         raise MlsdError(f"{path} already exists; choose another --scorecard file or remove it")
     if not path.parent.is_dir():
         raise MlsdError(f"{path}: the folder {path.parent} does not exist")
-
-
-def require_terminal() -> None:
-    """The interviewer's screen needs a real terminal, as practice does."""
-    from mlsd.cli.practice import require_terminal as practice_terminal
-    from mlsd.errors import NotInteractiveError
-
-    try:
-        practice_terminal()
-    except NotInteractiveError:
-        raise NotInteractiveError(
-            "mlsd interview needs a terminal that can show menus, and this one cannot "
-            "(standard input or output is not a terminal, or TERM is dumb). Run it in a "
-            "terminal. To read a case without prompts use mlsd show CASE; to render a "
-            "stored interview use mlsd export SESSION."
-        ) from None

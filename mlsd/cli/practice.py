@@ -2,54 +2,25 @@
 
 from __future__ import annotations
 
-import sys
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mlsd.cli._options import EditorOpt, ExportOpt, LevelChoice, LevelOpt, MinutesOpt, SessionArg
+from mlsd.cli._running import require_terminal, run_saving
 from mlsd.cli.app import app, options
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from mlsd._util.levels import Level
+    from mlsd.cases.models import Case, Framework
+    from mlsd.log.records import SessionRecord
+    from mlsd.log.store import Store
 
-    from mlsd.models import Case, Framework
-    from mlsd.records import SessionRecord
-    from mlsd.session import Outcome, Practice
-    from mlsd.store import Store
-
-
-# What prompt_toolkit itself treats as a terminal without cursor movement.
-DUMB_TERMINALS = ("dumb", "unknown")
-
-
-class Level(str, Enum):
-    mid = "mid"
-    senior = "senior"
-    staff = "staff"
-
-
-# Ten hours: far past any interview, and it keeps inf (which JSON cannot carry) out.
-MAX_MINUTES = 600
-
-MinutesOpt = Annotated[
-    float,
-    typer.Option(
-        "--minutes",
-        "-m",
-        min=0,
-        max=MAX_MINUTES,
-        help="Interview length; step budgets scale to it. 0 = untimed.",
-    ),
-]
-LevelOpt = Annotated[
-    Level, typer.Option("--level", "-l", help="The level you are interviewing for.")
-]
-ExportOpt = Annotated[
-    Path | None,
-    typer.Option("--export", "-e", help="Write the design doc here at the end.", dir_okay=False),
-]
+NO_TERMINAL = (
+    "To practise without prompts, write your answers in a YAML file and run: "
+    "mlsd practice CASE --answers FILE (see README: Answers files)."
+)
 
 
 @app.command(rich_help_panel="Practise")
@@ -66,32 +37,30 @@ def practice(
         ),
     ] = None,
     minutes: MinutesOpt = 45,
-    level: LevelOpt = Level.senior,
-    editor: Annotated[
-        bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.")
-    ] = False,
+    level: LevelOpt = LevelChoice.senior,
+    editor: EditorOpt = False,
     export: ExportOpt = None,
 ) -> None:
     """Practise a case step by step, with an interviewer, hints, follow-ups and a clock."""
-    from mlsd.caseindex import resolve
-    from mlsd.catalog import load_case, load_framework
-    from mlsd.store import open_store
+    from mlsd.cases.catalog import load_case, load_framework
+    from mlsd.cases.index import resolve
+    from mlsd.log.store import open_store
 
     dirs = options(ctx).dirs()
     framework = load_framework()
     _check_export_target(export)
     if answers is not None:
-        _practice_from_answers(answers, case, dirs, framework, level.value, minutes, export)
+        _practice_from_answers(answers, case, dirs, framework, level.level, minutes, export)
         return
-    require_terminal()
+    require_terminal(NO_TERMINAL)
     with open_store() as store:
         ref = case if case is not None else _pick_case(store, dirs)
         path = resolve(ref, dirs).absolute()
         loaded = load_case(path, framework)
-        from mlsd.session import start
+        from mlsd.practice.flow import start
 
         session_id = start(
-            store, loaded, str(path), mode="practice", level=level.value, minutes=minutes
+            store, loaded, str(path), mode="practice", level=level.level, minutes=minutes
         )
         _drive(store, session_id, loaded, framework, editor, export)
 
@@ -99,19 +68,15 @@ def practice(
 @app.command(rich_help_panel="Practise")
 def resume(
     ctx: typer.Context,
-    session: Annotated[
-        str, typer.Argument(help="Session id, unique prefix, or 'latest'.")
-    ] = "latest",
-    editor: Annotated[
-        bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.")
-    ] = False,
+    session: SessionArg = "latest",
+    editor: EditorOpt = False,
     export: ExportOpt = None,
 ) -> None:
     """Continue a paused practice session or interview where it stopped, clock included."""
-    from mlsd.catalog import load_framework
-    from mlsd.store import open_store
+    from mlsd.cases.catalog import load_framework
+    from mlsd.log.store import open_store
 
-    require_terminal()
+    require_terminal(NO_TERMINAL)
     framework = load_framework()
     _check_export_target(export)
     with open_store() as store:
@@ -126,7 +91,7 @@ def resume(
 
 
 def _session_case(record: SessionRecord, dirs: list[Path], framework: Framework) -> Case:
-    from mlsd.export import case_for
+    from mlsd.documents.export import case_for
 
     return case_for(record, dirs, framework)
 
@@ -140,7 +105,7 @@ def _drive(
     export: Path | None,
 ) -> None:
     """Run the session through ``run_saving``, then show the summary."""
-    from mlsd.session import Practice
+    from mlsd.practice.flow import Practice
     from mlsd.ui.console import stdout_console
     from mlsd.ui.prompts import QuestionaryPrompter
 
@@ -148,6 +113,7 @@ def _drive(
     runner: Practice = Practice(
         store, session_id, case, framework, QuestionaryPrompter(console), use_editor=editor
     )
+
     record = run_saving(
         runner.run,
         lambda exc: runner.interrupted(getattr(exc, "draft", "")),
@@ -155,42 +121,6 @@ def _drive(
     )
     if record is not None:
         _finish(record, case, framework, export, interactive=True)
-
-
-def run_saving(
-    run: Callable[[], Outcome],
-    interrupted: Callable[[BaseException | None], SessionRecord],
-    *,
-    saved: str,
-) -> SessionRecord | None:
-    """The one place a practice or interview run is stopped and saved.
-
-    Ctrl-C or Ctrl-D anywhere saves what was typed, says how to resume and exits 130;
-    an MlsdError mid-run (a locked store, a failing editor) saves too and says so.
-    Returns the finished record, or None when the user paused.
-    """
-    from mlsd.errors import MlsdError
-
-    try:
-        outcome = run()
-    except (KeyboardInterrupt, EOFError) as exc:
-        record = interrupted(exc)
-        typer.echo(f"\nSaved. Resume with: mlsd resume {record.short_id}", err=True)
-        raise typer.Exit(130) from None
-    except MlsdError as exc:
-        try:
-            record = interrupted(None)
-        except MlsdError:
-            raise exc from None
-        raise MlsdError(
-            f"{exc.message}\n{saved} Resume with: mlsd resume {record.short_id}"
-        ) from None
-    if outcome.paused:
-        typer.echo(
-            f"Paused and saved. Resume with: mlsd resume {outcome.record.short_id}", err=True
-        )
-        return None
-    return outcome.record
 
 
 def _finish(
@@ -201,17 +131,17 @@ def _finish(
     *,
     interactive: bool,
 ) -> None:
-    from mlsd.scoring import score_record
+    from mlsd.documents.export import score_session
     from mlsd.ui.console import stdout_console
     from mlsd.ui.summary import summary_view
 
-    report = score_record(record, case, framework)
+    report = score_session(record, case, framework)
     stdout_console().print(summary_view(record, case, framework, report))
     typer.echo(
         f"Session {record.short_id} saved. See what you covered and missed: mlsd score {record.short_id}",
         err=True,
     )
-    from mlsd.export import default_filename, export_session
+    from mlsd.documents.export import default_filename, export_session
 
     if export is None and interactive:
         import questionary
@@ -237,14 +167,14 @@ def _practice_from_answers(
     case_ref: str | None,
     dirs: list[Path],
     framework: Framework,
-    level: str,
+    level: Level,
     minutes: float,
     export: Path | None,
 ) -> None:
-    from mlsd.caseindex import resolve
-    from mlsd.catalog import check_answers, load_answers, load_case
-    from mlsd.session import run_answers
-    from mlsd.store import open_store
+    from mlsd.cases.catalog import check_answers, load_answers, load_case
+    from mlsd.cases.index import resolve
+    from mlsd.log.store import open_store
+    from mlsd.practice.flow import run_answers
 
     answers = load_answers(answers_path)
     # Stored absolute, so `mlsd export` finds the case from any folder later.
@@ -272,32 +202,10 @@ def _check_export_target(export: Path | None) -> None:
         )
 
 
-def require_terminal() -> None:
-    import os
-
-    from mlsd.errors import NotInteractiveError
-
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise NotInteractiveError(
-            "this command asks questions, but standard input or output is not a terminal. "
-            "To practise without prompts, write your answers in a YAML file and run: "
-            "mlsd practice CASE --answers FILE (see README: Answers files)."
-        )
-    term = os.environ.get("TERM", "")
-    if term in DUMB_TERMINALS:
-        # The menus and the multi-line editor move the cursor; a dumb terminal (Emacs
-        # shell-mode, some IDE consoles) would show escape codes and could not submit.
-        raise NotInteractiveError(
-            f"this command needs a terminal that can move the cursor, and TERM={term} cannot. "
-            "Run it in a full terminal (e.g. TERM=xterm-256color), or practise without "
-            "prompts: mlsd practice CASE --answers FILE (see README: Answers files)."
-        )
-
-
 def _pick_case(store: Store, dirs: list[Path]) -> str:
     """Cases never practised first, then the least recently practised."""
-    from mlsd.caseindex import listing
-    from mlsd.session import Choice
+    from mlsd.cases.index import listing
+    from mlsd.run.lifecycle import Choice
     from mlsd.ui.console import stdout_console
     from mlsd.ui.prompts import QuestionaryPrompter
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from mlsd.cli._options import ScoreLevelOpt
 from mlsd.cli.app import app, options
-from mlsd.cli.practice import Level
 
 MAX_DOC_BYTES = 5 * 1024 * 1024
 
@@ -33,13 +33,7 @@ def score(
             help="Score a design doc written anywhere else against this case.",
         ),
     ] = None,
-    level: Annotated[
-        Level | None,
-        typer.Option(
-            "--level",
-            help="mid, senior or staff (default: the session's level; senior for a doc).",
-        ),
-    ] = None,
+    level: ScoreLevelOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON (format 1, stable).")
     ] = False,
@@ -48,33 +42,35 @@ def score(
 
     It measures coverage of key points, not the correctness of the design.
     """
-    from mlsd.catalog import load_framework
+    from mlsd.cases.catalog import load_framework
     from mlsd.errors import MlsdError
-    from mlsd.scoring import Report, report_to_json, score_record
-    from mlsd.scoring import score as score_answers
+    from mlsd.rubric.scoring import Report, report_to_json
+    from mlsd.rubric.scoring import score as score_answers
 
-    wanted = level.value if level is not None else None
+    wanted = level.level if level is not None else None
     framework = load_framework()
     report: Report
     if case is not None:
         if target is None:
             raise MlsdError("--case needs the design doc to score: mlsd score --case CASE FILE.md")
-        from mlsd.caseindex import resolve
-        from mlsd.catalog import load_case
-        from mlsd.docscore import split_doc
+        from mlsd.cases.catalog import load_case
+        from mlsd.cases.index import resolve
+        from mlsd.rubric.docsplit import split_doc
 
         the_case = load_case(resolve(case, options(ctx).dirs()), framework)
         doc = split_doc(read_doc(Path(target)), framework)
         report = score_answers(the_case, framework, doc.answers, level=wanted or "senior")
     else:
-        from mlsd.store import open_store
+        from mlsd.log.store import open_store
 
         with open_store() as store:
             record = store.resolve(target or "latest")
-        from mlsd.export import case_for
+        from mlsd.documents.export import case_for
 
         the_case = case_for(record, options(ctx).dirs(), framework)
-        report = score_record(record, the_case, framework, level=wanted)
+        from mlsd.documents.export import score_session
+
+        report = score_session(record, the_case, framework, level=wanted)
     if as_json:
         typer.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
         return

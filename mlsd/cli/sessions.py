@@ -27,7 +27,7 @@ def sessions(
     """List sessions, most recent first."""
     if ctx.invoked_subcommand is not None:
         return
-    from mlsd.store import open_store
+    from mlsd.log.store import open_store
 
     with open_store() as store:
         rows = store.list_sessions(None if as_json else limit)
@@ -51,7 +51,7 @@ def show(
     session: Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")],
 ) -> None:
     """Show one session: its answers, questions asked, hints and follow-ups."""
-    from mlsd.store import open_store
+    from mlsd.log.store import open_store
     from mlsd.ui.console import stdout_console
     from mlsd.ui.record_view import record_view
 
@@ -69,7 +69,7 @@ def delete(
     import sys
 
     from mlsd.errors import MlsdError
-    from mlsd.store import open_store
+    from mlsd.log.store import open_store
 
     with open_store() as store:
         record = store.resolve(session)

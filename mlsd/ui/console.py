@@ -9,7 +9,7 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.theme import Theme
 
-from mlsd.textsafe import controls_visible
+from mlsd._util.textsafe import controls_visible
 
 THEME = Theme(
     {

@@ -12,13 +12,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlsd.scoring import MEASURES, PointResult, Report, StepReport
+from mlsd._util.formatting import percent
+from mlsd.rubric.scoring import MEASURES, PointResult, Report, StepReport
 
 CONTEXT = 40  # characters of the answer shown either side of the matched words
-
-
-def percent(value: float) -> str:
-    return f"{round(value * 100)}%"
 
 
 def _duration(seconds: float | None) -> str:

@@ -17,9 +17,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlsd.checklist import Evidence, Rating
-from mlsd.screens import Opening, RatingScreen, ReadOut, StepScreen
-from mlsd.session import format_clock
+from mlsd._util.formatting import clock as format_clock
+from mlsd.interview.checklist import SCALE, Evidence
+from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
+from mlsd.log.records import RatingEntry
 from mlsd.ui.views import prose
 
 # Missed points listed while rating a dimension; more would push the prompt off screen.
@@ -177,7 +178,7 @@ def rating_view(screen: RatingScreen) -> RenderableType:
     return Panel(Group(*parts), border_style="step")
 
 
-def ratings_view(rows: Sequence[tuple[str, Rating | None]]) -> RenderableType:
+def ratings_view(rows: Sequence[tuple[str, RatingEntry | None]]) -> RenderableType:
     table = Table(header_style="bold", title=Text("Your ratings"), expand=True)
     table.add_column("Dimension", no_wrap=True)
     table.add_column("Rating", no_wrap=True)
@@ -185,7 +186,7 @@ def ratings_view(rows: Sequence[tuple[str, Rating | None]]) -> RenderableType:
     for title, rating in rows:
         table.add_row(
             Text(title),
-            Text(f"{rating.score} {rating.label}" if rating else "not rated"),
+            Text(f"{rating.score} {SCALE[rating.score - 1]}" if rating else "not rated"),
             Text(rating.justification if rating else ""),
         )
     return table

@@ -13,9 +13,10 @@ from typing import Any
 
 import questionary
 
-from mlsd.checklist import Evidence, Rating
-from mlsd.screens import Opening, RatingScreen, ReadOut, StepScreen
-from mlsd.session import Choice
+from mlsd.interview.checklist import Evidence
+from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
+from mlsd.log.records import RatingEntry
+from mlsd.run.lifecycle import Choice
 from mlsd.ui import interview_view
 from mlsd.ui.prompts import QuestionaryTerminal, _keep_draft_on_ctrl_c
 
@@ -154,7 +155,7 @@ class QuestionaryInterviewer(QuestionaryTerminal):
     def rating(self, screen: RatingScreen) -> None:
         self._screen(interview_view.rating_view(screen))
 
-    def ratings(self, rows: Sequence[tuple[str, Rating | None]]) -> None:
+    def ratings(self, rows: Sequence[tuple[str, RatingEntry | None]]) -> None:
         self._screen(interview_view.ratings_view(rows))
 
     def evidence(self, evidence: Evidence, level: str) -> None:

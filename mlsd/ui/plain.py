@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mlsd.textsafe import visible
+from mlsd._util.textsafe import visible
 
 if TYPE_CHECKING:  # annotations only: `mlsd list` should not pay for importing these
-    from mlsd.caseindex import CaseSummary
-    from mlsd.records import SessionSummary
+    from mlsd.cases.index import CaseSummary
+    from mlsd.log.records import SessionSummary
 
 
 def case_table(cases: Sequence[CaseSummary]) -> str:

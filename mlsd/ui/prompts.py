@@ -13,8 +13,9 @@ from typing import Any
 import questionary
 from rich.console import Console
 
-from mlsd.brief import CaseBrief
-from mlsd.session import Choice, StepCard
+from mlsd.cases.brief import CaseBrief
+from mlsd.practice.flow import StepCard
+from mlsd.run.lifecycle import Choice
 from mlsd.ui import session_view
 from mlsd.ui.editor import edit_text
 

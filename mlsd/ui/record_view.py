@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from mlsd.records import SessionRecord
+from mlsd.log.records import SessionRecord
 
 
 def record_view(record: SessionRecord) -> RenderableType:

@@ -7,8 +7,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlsd.brief import CaseBrief
-from mlsd.session import StepCard
+from mlsd.cases.brief import CaseBrief
+from mlsd.practice.flow import StepCard
 from mlsd.ui.views import prose
 
 

@@ -6,11 +6,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mlsd.brief import step_budgets
-from mlsd.models import Case, Framework
-from mlsd.records import SessionRecord
-from mlsd.scoring import Report
-from mlsd.session import format_clock
+from mlsd._util.formatting import clock as format_clock
+from mlsd.cases.brief import step_budgets
+from mlsd.cases.models import Case, Framework
+from mlsd.log.records import SessionRecord
+from mlsd.rubric.scoring import Report
 
 
 def summary_view(

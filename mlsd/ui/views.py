@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlsd.brief import CaseBrief, StepBrief
+from mlsd.cases.brief import CaseBrief, StepBrief
 
 # Below this width a three-column table squeezes its widest column to nothing.
 NARROW = 60

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from mlsd.negation import WORDS, in_passing, is_negated, wordset
+from mlsd.rubric.negation import WORDS, in_passing, is_negated, wordset
 
 if TYPE_CHECKING:
-    from mlsd.models import Clarification
+    from mlsd.cases.models import Clarification
 
 # A word of at least this many letters (after its inflection is removed) also matches as
 # a prefix, so "calibrat" finds calibrate, calibrated and calibration.

@@ -18,15 +18,17 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlsd.brief import step_budgets
+from mlsd._util.fileio import write_atomic
+from mlsd._util.formatting import clock as format_clock
+from mlsd._util.levels import Level
+from mlsd.cases.brief import step_budgets
+from mlsd.cases.models import Case, Framework
 from mlsd.errors import MlsdError
-from mlsd.fileio import write_atomic
-from mlsd.models import Case, Framework
-from mlsd.records import SessionRecord
-from mlsd.session import format_clock
+from mlsd.log.events import encode
+from mlsd.log.records import SessionRecord
 
 if TYPE_CHECKING:
-    from mlsd.scoring import Report
+    from mlsd.rubric.scoring import Report
 
 FORMAT = 1
 FORMATS = ("md", "json")
@@ -39,8 +41,8 @@ def default_filename(record: SessionRecord, fmt: str = "md") -> str:
 
 def case_for(record: SessionRecord, dirs: list[Path], framework: Framework) -> Case:
     """The case a session was practised on: its file if still there, else by id."""
-    from mlsd.caseindex import resolve
-    from mlsd.catalog import load_case
+    from mlsd.cases.catalog import load_case
+    from mlsd.cases.index import resolve
     from mlsd.errors import CaseNotFoundError
 
     path = Path(record.case_path)
@@ -74,27 +76,14 @@ def export_session(
     that can fail (a template error, a bad option) fails before the write, so a failed
     export leaves no file behind and never replaces an existing one.
     """
-    if fmt not in FORMATS:
-        raise MlsdError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    if fmt == "json" and template is not None:
-        raise MlsdError("--template applies to Markdown exports; drop it or use --format md")
+    check_target(fmt, template)
     if path.is_dir():
         path = path / default_filename(record, fmt)
-    interview = record.mode == "interview"
-    feedback = feedback_json(record, case, framework) if with_feedback and not interview else None
-    if interview:
-        # An interview has no answers to score: its document is the scorecard.
-        from mlsd.scorecard import render_scorecard, scorecard_context
-
-        if fmt == "json":
-            data = {**session_json(record), "scorecard": scorecard_context(record, case, framework)}
-            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = render_scorecard(record, case, framework, template)
-    elif fmt == "json":
+    feedback = feedback_json(record, case, framework) if with_feedback else None
+    if fmt == "json":
         text = json.dumps(session_json(record, feedback), indent=2, ensure_ascii=False) + "\n"
     else:
-        from mlsd.render import DESIGN_DOC, render
+        from mlsd.documents.render import DESIGN_DOC, render
 
         text = render(DESIGN_DOC, design_context(record, case, framework, feedback), template)
     return write_atomic(path, text, force=force)
@@ -106,17 +95,57 @@ def export_session(
 def session_json(record: SessionRecord, feedback: dict[str, Any] | None = None) -> dict[str, Any]:
     """The whole stored session, for tooling: every answer revision and every event."""
     data: dict[str, Any] = {"format": FORMAT, "kind": "mlsd-session", "short_id": record.short_id}
-    data.update(dataclasses.asdict(record))
+    for f in dataclasses.fields(record):
+        if f.name not in ("events", "interview", "drafts", "overrides"):
+            data[f.name] = _plain(getattr(record, f.name))
+    data["events"] = [
+        {"kind": e.kind, "step_id": e.step_id, "data": json.loads(encode(e.payload)), "at": e.at}
+        for e in record.events
+    ]
     if feedback is not None:
         data["feedback"] = feedback
     return data
 
 
+def _plain(value: object) -> object:
+    """A record field as JSON data: dataclasses become objects, tuples lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def check_target(fmt: str, template: Path | None) -> None:
+    """Refuse an impossible export before anything is rendered."""
+    if fmt not in FORMATS:
+        raise MlsdError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if fmt == "json" and template is not None:
+        raise MlsdError("--template applies to Markdown exports; drop it or use --format md")
+
+
+def score_session(
+    record: SessionRecord, case: Case, framework: Framework, *, level: Level | None = None
+) -> Report:
+    """Score a stored session: its latest answers, questions asked, hints and time."""
+    from mlsd.rubric.scoring import score
+
+    return score(
+        case,
+        framework,
+        record.answers,
+        level=level or record.level,
+        clarifications_asked=record.clarification_ids,
+        hints=record.hints,
+        seconds=record.seconds,
+    )
+
+
 def feedback_json(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
     """The scoring report's JSON, with each point's wording and why added for readers."""
-    from mlsd.scoring import report_to_json, score_record
+    from mlsd.rubric.scoring import report_to_json
 
-    report = score_record(record, case, framework)
+    report = score_session(record, case, framework)
     data = report_to_json(report)
     _add_wording(data, report)
     return data

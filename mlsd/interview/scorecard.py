@@ -13,21 +13,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mlsd.brief import step_budgets
-from mlsd.checklist import (
+from mlsd._util.levels import rank
+from mlsd.cases.brief import step_budgets
+from mlsd.cases.models import Case, Framework
+from mlsd.documents.export import session_context
+from mlsd.interview.checklist import (
     DIMENSIONS,
-    InterviewState,
+    SCALE,
     Point,
-    derive,
     level_evidence,
     recommendation_label,
     step_points,
 )
-from mlsd.export import session_context
-from mlsd.models import Case, Framework
-from mlsd.records import SessionRecord
-from mlsd.scoring import LEVEL_ORDER, MEETS, PARTLY
-from mlsd.store import Store
+from mlsd.log.records import InterviewState, SessionRecord
+from mlsd.rubric.levels import MEETS, PARTLY
 
 FORMAT = 1
 # The feedback leads with this many of the weightiest missed points.
@@ -51,7 +50,7 @@ def _point(point: Point, step_title: str | None = None) -> dict[str, Any]:
 
 def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
     """Everything a scorecard template can use."""
-    state = derive(record)
+    state = record.interview
     budgets = step_budgets(framework, record.minutes or None)
     steps: list[dict[str, Any]] = []
     for number, fstep in enumerate(framework.steps, start=1):
@@ -110,7 +109,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
                 "id": dim.id,
                 "title": dim.title,
                 "score": rating.score if rating else None,
-                "label": rating.label if rating else None,
+                "label": SCALE[rating.score - 1] if rating else None,
                 "justification": rating.justification if rating else "",
             }
             for dim in DIMENSIONS
@@ -171,16 +170,15 @@ def _level(
 
 def _clarifications(record: SessionRecord, case: Case) -> list[dict[str, Any]]:
     key = {c.id for c in case.clarifications if c.key}
-    typed = [e.data.get("typed") for e in record.events_of("clarification")]
     return [
         {
             "id": c.clarification_id,
             "question": c.question,
             "answer": c.answer,
             "key": c.clarification_id in key,
-            "typed": words if isinstance(words, str) else None,
+            "typed": c.typed,
         }
-        for c, words in zip(record.clarifications, typed, strict=False)
+        for c in record.clarifications
     ]
 
 
@@ -192,8 +190,7 @@ def _feedback(steps: list[dict[str, Any]], record: SessionRecord, case: Case) ->
     """
     reached = [s for s in steps if s["visited"]]
     missed = [{**p, "step": s["title"]} for s in reached for p in s["missed"]]
-    order = {lvl: i for i, lvl in enumerate(LEVEL_ORDER)}
-    focus = sorted(missed, key=lambda p: (-p["weight"], order.get(p["level"], 0)))[:FOCUS]
+    focus = sorted(missed, key=lambda p: (-p["weight"], rank(p["level"])))[:FOCUS]
     in_focus = {(p["step"], p["source"], p["id"]) for p in focus}
     per_step = []
     for s in reached:
@@ -224,20 +221,49 @@ def _feedback(steps: list[dict[str, Any]], record: SessionRecord, case: Case) ->
     }
 
 
-def remember_scorecard(store: Store, session_id: str, path: Path) -> None:
-    """Keep ``--scorecard FILE`` with the session, so a resumed interview still writes it."""
-    store.add_event(session_id, "scorecard_target", path=str(path.resolve()))
-
-
 def scorecard_target(record: SessionRecord) -> Path | None:
-    targets = record.events_of("scorecard_target")
-    return Path(targets[-1].data["path"]) if targets else None
+    target = record.interview.scorecard_target
+    return Path(target) if target else None
 
 
 def render_scorecard(
     record: SessionRecord, case: Case, framework: Framework, template: Path | None = None
 ) -> str:
     """The scorecard as Markdown (imports jinja2, so only when one is written)."""
-    from mlsd.render import SCORECARD, render
+    from mlsd.documents.render import SCORECARD, render
 
     return render(SCORECARD, scorecard_context(record, case, framework), template)
+
+
+def scorecard_json(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
+    """The whole interview, for tooling: the session record and its scorecard."""
+    from mlsd.documents.export import session_json
+
+    return {**session_json(record), "scorecard": scorecard_context(record, case, framework)}
+
+
+def export_scorecard(
+    record: SessionRecord,
+    case: Case,
+    framework: Framework,
+    path: Path,
+    *,
+    fmt: str = "md",
+    template: Path | None = None,
+    force: bool = False,
+) -> Path:
+    """Write an interview's scorecard (Markdown) or its record and scorecard (JSON)."""
+    import json
+
+    from mlsd._util.fileio import write_atomic
+    from mlsd.documents.export import check_target, default_filename
+
+    check_target(fmt, template)
+    if path.is_dir():
+        path = path / default_filename(record, fmt)
+    if fmt == "json":
+        data = scorecard_json(record, case, framework)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_scorecard(record, case, framework, template)
+    return write_atomic(path, text, force=force)

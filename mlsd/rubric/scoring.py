@@ -24,16 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mlsd.matching import Match, covers, find
-from mlsd.models import Case, Framework, RubricPoint
-from mlsd.records import SessionRecord
+from mlsd._util.levels import LEVELS, Level, rank
+from mlsd.cases.models import Case, Framework, RubricPoint
+from mlsd.rubric.levels import MEETS, PARTLY, LevelSignal, level_signal
+from mlsd.rubric.matching import Match, covers, find
 
-LEVEL_ORDER: tuple[str, ...] = ("mid", "senior", "staff")
-# A level is met when at least this share (by weight) of the points first expected at it,
-# and at every level below it, is covered.
-MEETS = 0.65
-# The next level up is "partly" met when this share of its own points is covered.
-PARTLY = 0.35
 JSON_FORMAT = 1
 MEASURES = "coverage of key points, not the correctness of the design"
 
@@ -48,7 +43,7 @@ class PointResult:
     point: str
     why: str
     source: Source
-    level: str
+    level: Level
     weight: int
     expected: bool  # at or below the session's level
     match: Match | None  # where the answer covers it; None when it does not
@@ -112,29 +107,10 @@ class ClarificationReport:
 
 
 @dataclass(frozen=True)
-class LevelSignal:
-    """Which level's expectations the answers meet, e.g. "meets senior, partly staff"."""
-
-    by_level: tuple[tuple[str, float | None], ...]  # coverage of the points at each level
-    meets: str | None
-    partly: str | None
-
-    @property
-    def summary(self) -> str:
-        if self.meets and self.partly:
-            return f"meets {self.meets}, partly {self.partly}"
-        if self.meets:
-            return f"meets {self.meets}"
-        if self.partly:
-            return f"partly {self.partly}"
-        return f"below {LEVEL_ORDER[0]}"
-
-
-@dataclass(frozen=True)
 class Report:
     case_id: str
     case_title: str
-    level: str
+    level: Level
     steps: tuple[StepReport, ...]
     clarifications: ClarificationReport
     level_signal: LevelSignal
@@ -171,23 +147,19 @@ def _ratio(part: float, whole: float, attempted: bool) -> float:
     return part / whole if whole else 1.0
 
 
-def _rank(level: str) -> int:
-    return LEVEL_ORDER.index(level)
-
-
 def score(
     case: Case,
     framework: Framework,
     answers: Mapping[str, str],
     *,
-    level: str = "senior",
+    level: Level = "senior",
     clarifications_asked: Sequence[str] = (),
     hints: Mapping[str, int] | None = None,
     seconds: Mapping[str, float] | None = None,
 ) -> Report:
     """Judge every step's answer against its rubric points; pure and deterministic."""
-    if level not in LEVEL_ORDER:
-        raise ValueError(f"unknown level {level!r}; the levels are {', '.join(LEVEL_ORDER)}")
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; the levels are {', '.join(LEVELS)}")
     hints = hints or {}
     seconds = seconds or {}
     steps: list[StepReport] = []
@@ -235,23 +207,8 @@ def score(
     )
 
 
-def score_record(
-    record: SessionRecord, case: Case, framework: Framework, *, level: str | None = None
-) -> Report:
-    """Score a stored session: its latest answers, questions asked, hints and time."""
-    return score(
-        case,
-        framework,
-        record.answers,
-        level=level or record.level,
-        clarifications_asked=record.clarification_ids,
-        hints=record.hints,
-        seconds=record.seconds,
-    )
-
-
 def _judge(
-    point: RubricPoint, source: Source, answer: str, attempted: bool, level: str
+    point: RubricPoint, source: Source, answer: str, attempted: bool, level: Level
 ) -> PointResult:
     return PointResult(
         id=point.id,
@@ -260,7 +217,7 @@ def _judge(
         source=source,
         level=point.level,
         weight=point.weight,
-        expected=_rank(point.level) <= _rank(level),
+        expected=rank(point.level) <= rank(level),
         match=find(point.match, answer) if attempted else None,
     )
 
@@ -278,30 +235,10 @@ def _clarifications(case: Case, asked: Sequence[str]) -> ClarificationReport:
 
 
 def _level_signal(steps: Sequence[StepReport]) -> LevelSignal:
-    """Coverage of the points *first expected* at each level, over the whole session.
-
-    A level is met when it and every level below it reach ``MEETS``; the level above the
-    highest one met is "partly" met when it reaches ``PARTLY``. Levels with no points
-    count as met.
-    """
-    by_level: list[tuple[str, float | None]] = []
-    for lvl in LEVEL_ORDER:
-        pts = [p for s in steps for p in s.points if p.level == lvl]
-        total = sum(p.weight for p in pts)
-        got = sum(p.weight for p in pts if p.covered)
-        by_level.append((lvl, got / total if total else None))
-    meets: str | None = None
-    for lvl, cov in by_level:
-        if cov is not None and cov < MEETS:
-            break
-        meets = lvl
-    partly: str | None = None
-    nxt = 0 if meets is None else _rank(meets) + 1
-    if nxt < len(LEVEL_ORDER):
-        cov = by_level[nxt][1]
-        if cov is not None and cov >= PARTLY:
-            partly = LEVEL_ORDER[nxt]
-    return LevelSignal(tuple(by_level), meets, partly)
+    """Coverage of the points *first expected* at each level, over the whole session."""
+    return level_signal(
+        [(p.level, p.weight if p.covered else 0, p.weight) for s in steps for p in s.points]
+    )
 
 
 # -- JSON -----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 "We will not use a feature store" names a feature store without covering the point; so
 do "guardrails I'd skip" and "offline NDCG gains rarely transfer". These rules decide
-when a match found by ``mlsd.matching`` does not count. Pure module: no terminal, no I/O.
+when a match found by ``mlsd.rubric.matching`` does not count. Pure module: no terminal, no I/O.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ ordered list. A database written by a newer mlsd is refused, never modified.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 import uuid
@@ -17,60 +16,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import cast
 
-from mlsd import paths
+from mlsd._util import paths
+from mlsd._util.levels import Level
 from mlsd.errors import SessionNotFoundError, StoreError
-from mlsd.records import (
-    AnswerEntry,
-    ClarificationEntry,
-    Event,
-    FollowUpEntry,
-    SessionRecord,
-    SessionSummary,
-)
+from mlsd.log import events as ev
+from mlsd.log.events import Mode, Status
+from mlsd.log.projection import SessionRow, project
+from mlsd.log.records import AnswerEntry, SessionRecord, SessionSummary
+from mlsd.log.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "mlsd.db"
 BUSY_TIMEOUT_MS = 5000
-
-MIGRATIONS: list[str] = [
-    # 1: sessions, answers (every revision) and the event log.
-    """
-    CREATE TABLE sessions (
-        id TEXT PRIMARY KEY,
-        case_id TEXT NOT NULL,
-        case_path TEXT NOT NULL,
-        case_title TEXT NOT NULL,
-        mode TEXT NOT NULL,
-        level TEXT NOT NULL,
-        minutes REAL NOT NULL,
-        status TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE answers (
-        id INTEGER PRIMARY KEY,
-        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-        step_id TEXT NOT NULL,
-        revision INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        at TEXT NOT NULL,
-        UNIQUE (session_id, step_id, revision)
-    );
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
-        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,
-        step_id TEXT,
-        data TEXT NOT NULL,
-        at TEXT NOT NULL
-    );
-    CREATE INDEX answers_by_session ON answers(session_id);
-    CREATE INDEX events_by_session ON events(session_id);
-    CREATE INDEX sessions_by_update ON sessions(updated_at);
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def now() -> str:
@@ -239,17 +197,19 @@ class Store:
         case_id: str,
         case_path: str,
         case_title: str,
-        mode: str,
-        level: str,
+        mode: Mode,
+        level: Level,
         minutes: float,
     ) -> str:
         session_id = uuid.uuid4().hex
         stamp = now()
         with self._errors("write to"), self._transaction():
             self.conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+                "INSERT INTO sessions (id, case_id, case_path, case_title, mode, level, minutes,"
+                " status, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
                 (session_id, case_id, case_path, case_title, mode, level, minutes, stamp, stamp),
             )
+            self._touch(session_id, stamp)
         return session_id
 
     def save_answer(self, session_id: str, step_id: str, text: str) -> int:
@@ -262,31 +222,36 @@ class Store:
             ).fetchone()
             revision = int(row[0]) + 1
             self.conn.execute(
-                "INSERT INTO answers (session_id, step_id, revision, text, at) VALUES (?, ?, ?, ?, ?)",
-                (session_id, step_id, revision, text, stamp),
+                "INSERT INTO answers (session_id, step_id, revision, text, at, after_event)"
+                " VALUES (?, ?, ?, ?, ?,"
+                " (SELECT COALESCE(MAX(id), 0) FROM events WHERE session_id = ?))",
+                (session_id, step_id, revision, text, stamp, session_id),
             )
             self._touch(session_id, stamp)
         return revision
 
-    def add_event(
-        self, session_id: str, kind: str, step_id: str | None = None, **data: Any
-    ) -> None:
+    def add_event(self, session_id: str, payload: ev.Payload, step_id: str | None = None) -> None:
         stamp = now()
         with self._errors("save to"), self._transaction():
             self.conn.execute(
                 "INSERT INTO events (session_id, kind, step_id, data, at) VALUES (?, ?, ?, ?, ?)",
-                (session_id, kind, step_id, json.dumps(data, ensure_ascii=False), stamp),
+                (session_id, payload.kind, step_id, ev.encode(payload), stamp),
             )
             self._touch(session_id, stamp)
 
-    def set_status(self, session_id: str, status: str) -> None:
+    def set_status(self, session_id: str, status: Status) -> None:
         stamp = now()
         with self._errors("update"), self._transaction():
             self.conn.execute("UPDATE sessions SET status = ? WHERE id = ?", (status, session_id))
             self._touch(session_id, stamp)
 
     def _touch(self, session_id: str, stamp: str) -> None:
-        self.conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (stamp, session_id))
+        """Mark the session as the most recently used, by a counter rather than the clock."""
+        self.conn.execute(
+            "UPDATE sessions SET updated_at = ?,"
+            " touched = (SELECT COALESCE(MAX(touched), 0) + 1 FROM sessions) WHERE id = ?",
+            (stamp, session_id),
+        )
 
     def delete(self, session_id: str) -> None:
         with self._errors("delete from"), self._transaction():
@@ -301,7 +266,7 @@ class Store:
         with self._errors("read"):
             if ref == "latest":
                 row = self.conn.execute(
-                    "SELECT id FROM sessions ORDER BY updated_at DESC, rowid DESC LIMIT 1"
+                    "SELECT id FROM sessions ORDER BY touched DESC, rowid DESC LIMIT 1"
                 ).fetchone()
                 if row is None:
                     raise SessionNotFoundError("no sessions yet. Start one with: mlsd practice")
@@ -329,28 +294,33 @@ class Store:
             if row is None:
                 raise SessionNotFoundError(f"no session {session_id!r}")
             answer_rows = self.conn.execute(
-                "SELECT step_id, text, revision, at FROM answers WHERE session_id = ? ORDER BY id",
+                "SELECT step_id, text, revision, at, after_event FROM answers"
+                " WHERE session_id = ? ORDER BY id",
                 (session_id,),
             ).fetchall()
             event_rows = self.conn.execute(
-                "SELECT kind, step_id, data, at FROM events WHERE session_id = ? ORDER BY id",
+                "SELECT id, kind, step_id, data, at FROM events WHERE session_id = ? ORDER BY id",
                 (session_id,),
             ).fetchall()
         history = [
-            AnswerEntry(r["step_id"], r["text"], r["revision"], r["at"]) for r in answer_rows
+            AnswerEntry(r["step_id"], r["text"], r["revision"], r["at"], r["after_event"])
+            for r in answer_rows
         ]
         events = [
-            Event(r["kind"], r["step_id"], json.loads(r["data"]), r["at"]) for r in event_rows
+            ev.Event(r["id"], r["step_id"], r["at"], payload)
+            for r in event_rows
+            for payload in [ev.decode(r["kind"], r["data"])]
+            if payload is not None
         ]
-        return _derive(row, history, events)
+        return project(_row(row), history, events)
 
     def list_sessions(self, limit: int | None = None) -> list[SessionSummary]:
         sql = (
             "SELECT s.*, (SELECT COUNT(DISTINCT step_id) FROM answers a WHERE a.session_id = s.id) "
             # an interview has no answers: its steps are the ones the interviewer reached
             "+ (SELECT COUNT(DISTINCT step_id) FROM events e WHERE e.session_id = s.id "
-            "AND e.kind = 'enter') AS answered "
-            "FROM sessions s ORDER BY s.updated_at DESC, s.rowid DESC"
+            f"AND e.kind = '{ev.Enter.kind}') AS answered "
+            "FROM sessions s ORDER BY s.touched DESC, s.rowid DESC"
         )
         with self._errors("read"):
             rows = self.conn.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
@@ -359,9 +329,9 @@ class Store:
                 r["id"],
                 r["case_id"],
                 r["case_title"],
-                r["mode"],
-                r["level"],
-                r["status"],
+                cast(Mode, r["mode"]),
+                cast(Level, r["level"]),
+                cast(Status, r["status"]),
                 r["started_at"],
                 r["updated_at"],
                 int(r["answered"]),
@@ -382,51 +352,19 @@ class Store:
             return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
 
 
-def _derive(row: sqlite3.Row, history: list[AnswerEntry], events: list[Event]) -> SessionRecord:
-    answers: dict[str, str] = {}
-    answered_at: dict[str, str] = {}
-    for entry in history:
-        answers[entry.step_id] = entry.text
-        answered_at[entry.step_id] = entry.at
-    clarifications: list[ClarificationEntry] = []
-    follow_ups: list[FollowUpEntry] = []
-    hints: dict[str, int] = {}
-    skipped_at: dict[str, str] = {}
-    seconds: dict[str, float] = {}
-    for event in events:
-        step, data = event.step_id, event.data
-        if event.kind == "clarification":
-            clarifications.append(
-                ClarificationEntry(data.get("id"), data["question"], data["answer"], event.at)
-            )
-        elif event.kind == "follow_up" and step:
-            follow_ups.append(FollowUpEntry(step, data["question"], data.get("answer"), event.at))
-        elif event.kind == "hint" and step:
-            hints[step] = hints.get(step, 0) + 1
-        elif event.kind == "skip" and step:
-            skipped_at[step] = event.at
-        elif event.kind == "time" and step:
-            seconds[step] = seconds.get(step, 0.0) + float(data.get("seconds", 0.0))
-    skipped = [s for s, at in skipped_at.items() if s not in answered_at or answered_at[s] < at]
-    return SessionRecord(
+def _row(row: sqlite3.Row) -> SessionRow:
+    # The columns hold what create_session and set_status wrote: Literal values.
+    return SessionRow(
         id=row["id"],
         case_id=row["case_id"],
         case_path=row["case_path"],
         case_title=row["case_title"],
-        mode=row["mode"],
-        level=row["level"],
+        mode=cast(Mode, row["mode"]),
+        level=cast(Level, row["level"]),
         minutes=float(row["minutes"]),
-        status=row["status"],
+        status=cast(Status, row["status"]),
         started_at=row["started_at"],
         updated_at=row["updated_at"],
-        answers=answers,
-        history=history,
-        clarifications=clarifications,
-        follow_ups=follow_ups,
-        hints=hints,
-        skipped=skipped,
-        seconds=seconds,
-        events=events,
     )
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mlsd import yamlio
-from mlsd.catalog import check_case, load_framework, validate
+from mlsd.cases import yamlio
+from mlsd.cases.catalog import check_case, load_framework, validate
 from mlsd.errors import FileProblemError, Problem
-from mlsd.models import Case, Framework
+from mlsd.cases.models import Case, Framework
 
 MIN_CLARIFICATIONS = 8
 MIN_KEY_CLARIFICATIONS = 4

@@ -13,31 +13,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from mlsd.brief import CaseBrief, make_brief, step_budgets
-from mlsd.models import AnswersFile, Case, Clarification, FollowUp, Framework
-from mlsd.records import SessionRecord
-from mlsd.store import Store
-from mlsd.timer import StepTimer
-
-DEFAULT_REPLY = (
-    "That's not something I have a specific answer for. Make a reasonable assumption, "
-    "state it, and move on."
-)
-COMMANDS = {
-    "/hint": "show the next hint",
-    "/skip": "skip this step",
-    "/back": "revise an earlier step",
-    "/ask": "ask the interviewer another question",
-    "/editor": "write this answer in your $EDITOR",
-    "/pause": "save and stop; resume later",
-    "/help": "list these commands",
-}
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
+from mlsd._util.formatting import clock
+from mlsd._util.levels import Level
+from mlsd.cases.brief import CaseBrief, make_brief
+from mlsd.cases.models import AnswersFile, Case, Clarification, FollowUp, Framework
+from mlsd.log import events as ev
+from mlsd.log.events import Mode
+from mlsd.log.records import SessionRecord
+from mlsd.log.store import Store
+from mlsd.practice.commands import controls_help, parse_command, status_words
+from mlsd.run.lifecycle import DEFAULT_REPLY, Choice, Outcome, Run
 
 
 @dataclass(frozen=True)
@@ -86,17 +71,6 @@ class Prompter(Protocol):
     def note(self, text: str) -> None: ...
 
 
-@dataclass
-class Outcome:
-    record: SessionRecord
-    paused: bool
-
-
-def parse_command(text: str) -> str | None:
-    word = text.strip().lower()
-    return word if word in COMMANDS or word in {"/time", "/done"} else None
-
-
 def strip_comments(text: str) -> str:
     """Drop ``#`` comment lines the way ``git commit`` does; keep everything else as typed."""
     kept = [line for line in text.splitlines() if not line.startswith("#")]
@@ -110,12 +84,7 @@ def editor_template(card: StepCard, draft: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_clock(seconds: float) -> str:
-    seconds = int(abs(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-class Practice:
+class Practice(Run):
     """One practice session, new or resumed."""
 
     def __init__(
@@ -129,29 +98,21 @@ class Practice:
         clock: Callable[[], float] = time.monotonic,
         use_editor: bool = False,
     ) -> None:
-        self.store = store
-        self.session_id = session_id
-        self.case = case
-        self.framework = framework
+        super().__init__(store, session_id, case, framework, clock=clock)
         self.ui = prompter
         self.use_editor = use_editor
-        self.record = store.load(session_id)
-        self.budgets = step_budgets(framework, self.record.minutes or None)
-        self.timer = StepTimer(clock)
 
     # -- the flow ---------------------------------------------------------------------
 
     def run(self) -> Outcome:
-        resumed = bool(self.record.history or self.record.events)
+        resumed = self.record.resumed
         self.ui.opening(
             make_brief(self.case, self.framework, self.record.minutes or None),
             self.record.level,
             self.record.minutes,
             resumed,
         )
-        if resumed and self.record.status == "paused":
-            self.store.set_status(self.session_id, "active")
-        self.store.add_event(self.session_id, "resume" if resumed else "start")
+        self.begin(resumed)
         step_id = self.next_step()
         if resumed:
             done = [s.title for s in self.framework.steps if s.id in self.record.answers]
@@ -162,30 +123,20 @@ class Practice:
         while step_id is not None:
             result = self._do_step(step_id)
             if result == "pause":
-                return self._pause()
+                return self.pause()
             step_id = result if result not in ("next", None) else self.next_step()
-        self.store.set_status(self.session_id, "finished")
-        self.record = self.store.load(self.session_id)
-        return Outcome(self.record, paused=False)
+        return self.finish()
 
     def next_step(self) -> str | None:
         done = set(self.record.answers) | set(self.record.skipped)
         return next((s for s in self.framework.step_ids if s not in done), None)
 
     def interrupted(self, draft: str = "") -> SessionRecord:
-        """Ctrl-C or Ctrl-D: keep the time spent and any half-typed answer; mark the session paused."""
+        """Also keep a half-typed answer to the step in progress, offered again on resume."""
         step_id = self.timer.step
-        self._stop_clock()
         if step_id is not None and draft.strip():
-            self.store.add_event(self.session_id, "draft", step_id, text=draft)
-        self.store.set_status(self.session_id, "paused")
-        return self.store.load(self.session_id)
-
-    def _pause(self) -> Outcome:
-        self.store.set_status(self.session_id, "paused")
-        self.store.add_event(self.session_id, "pause")
-        self.record = self.store.load(self.session_id)
-        return Outcome(self.record, paused=True)
+            self.commit(ev.Draft(text=draft, base_revision=self.record.revisions(step_id)), step_id)
+        return super().interrupted()
 
     def _do_step(self, step_id: str) -> str | None:
         """Run one step; returns "next", "pause", or the id of a step to revise."""
@@ -195,7 +146,7 @@ class Practice:
             and not self._asked_any()
         ):
             self._clarify()
-        self._start_clock(step_id)
+        self.start_clock(step_id)
         self.ui.step(self._card(step_id))
         while True:
             if self.use_editor:
@@ -220,14 +171,13 @@ class Practice:
             elif command == "/hint":
                 self._hint(step_id)
             elif command == "/skip":
-                self._stop_clock()
-                self.store.add_event(self.session_id, "skip", step_id)
-                self._refresh()
+                self.stop_clock()
+                self.commit(ev.Skip(), step_id)
                 return "next"
             elif command == "/back":
                 target = self._choose_step(step_id)
                 if target is not None:
-                    self._stop_clock()
+                    self.stop_clock()
                     return target
                 self.ui.step(self._card(step_id))
             elif command == "/ask":
@@ -245,7 +195,7 @@ class Practice:
                     return "next"
                 self.ui.note("The editor came back empty; nothing was saved.")
             elif command == "/pause":
-                self._stop_clock()
+                self.stop_clock()
                 return "pause"
             elif command == "/time":
                 self.ui.note(self.status_line(step_id))
@@ -274,14 +224,7 @@ class Practice:
 
     def _draft(self, step_id: str) -> str:
         """The text to start from: an unsubmitted draft saved at Ctrl-C, else the last answer."""
-        latest = self.record.answers.get(step_id, "")
-        for event in reversed(self.record.events):
-            if event.kind == "draft" and event.step_id == step_id:
-                submitted = [
-                    h for h in self.record.history if h.step_id == step_id and h.at >= event.at
-                ]
-                return latest if submitted else str(event.data.get("text", ""))
-        return latest
+        return self.record.drafts.get(step_id) or self.record.answers.get(step_id, "")
 
     def _asked_any(self) -> bool:
         return bool(self.record.clarifications)
@@ -303,7 +246,7 @@ class Practice:
                 question = self.ui.line("Your question").strip()
                 if not question:
                     continue
-                from mlsd.matching import best_clarification
+                from mlsd.rubric.matching import best_clarification
 
                 found = best_clarification(question, self.case.clarifications)
                 self._record_clarification(question, found)
@@ -313,15 +256,10 @@ class Practice:
 
     def _record_clarification(self, question: str, found: Clarification | None) -> None:
         answer = found.answer.strip() if found else DEFAULT_REPLY
-        self.store.add_event(
-            self.session_id,
-            "clarification",
+        self.commit(
+            ev.Clarification(question=question, answer=answer, id=found.id if found else None),
             "requirements",
-            id=found.id if found else None,
-            question=question,
-            answer=answer,
         )
-        self._refresh()
         self.ui.interviewer(answer, question=question)
 
     def _hint(self, step_id: str) -> None:
@@ -332,14 +270,13 @@ class Practice:
                 "No more hints for this step." if hints else "This case has no hints for this step."
             )
             return
-        self.store.add_event(self.session_id, "hint", step_id, index=used)
-        self._refresh()
+        self.commit(ev.Hint(index=used), step_id)
         self.ui.hint(used + 1, len(hints), hints[used])
 
     def _save_answer(self, step_id: str, text: str) -> None:
         self.store.save_answer(self.session_id, step_id, text)
-        self._stop_clock()
-        self._refresh()
+        self.stop_clock()
+        self.refresh()
 
     def _follow_up(self, step_id: str, answer: str) -> None:
         follow_up = pick_follow_up(
@@ -347,6 +284,7 @@ class Practice:
         )
         if follow_up is None:
             return
+        follow_up_index = self.case.steps[step_id].follow_ups.index(follow_up)
         self.ui.interviewer(follow_up.question)
         reply = self.ui.answer(
             "Your answer to the follow-up (/skip to pass)", status=lambda: self.status_line(step_id)
@@ -356,10 +294,9 @@ class Practice:
         if command is not None and command != "/skip":
             text = None
             self.ui.note("Commands apply to the main answer; the follow-up was left unanswered.")
-        self.store.add_event(
-            self.session_id, "follow_up", step_id, question=follow_up.question, answer=text
+        self.commit(
+            ev.FollowUp(question=follow_up.question, index=follow_up_index, answer=text), step_id
         )
-        self._refresh()
 
     def _choose_step(self, current: str) -> str | None:
         choices = [
@@ -371,41 +308,15 @@ class Practice:
         picked = self.ui.select("Which step do you want to revise?", choices)
         return None if picked == "stay" else picked
 
-    # -- the clock --------------------------------------------------------------------
-
-    def _start_clock(self, step_id: str) -> None:
-        self.timer.start(step_id)
-
-    def _stop_clock(self) -> None:
-        stopped = self.timer.stop()
-        if stopped is None:
-            return
-        step_id, seconds = stopped
-        self.store.add_event(self.session_id, "time", step_id, seconds=seconds)
-        self._refresh()
-
-    def elapsed(self, step_id: str) -> float:
-        return self.record.seconds.get(step_id, 0.0) + self.timer.running(step_id)
-
     def status_line(self, step_id: str) -> str:
         spent = self.elapsed(step_id)
         if not self.record.minutes:
-            clock = f"{format_clock(spent)} spent"
+            time_text = f"{clock(spent)} spent"
         else:
             left = self.budgets[step_id] * 60 - spent
-            clock = f"{format_clock(left)} left" if left >= 0 else f"over by {format_clock(left)}"
+            time_text = f"{clock(left)} left" if left >= 0 else f"over by {clock(left)}"
         title = self.framework.step(step_id).title
-        return f" {title} · {clock} · Esc then Enter to submit · /hint /skip /back /pause /help "
-
-    def _refresh(self) -> None:
-        self.record = self.store.load(self.session_id)
-
-
-def controls_help(requirements: bool) -> str:
-    shown = {k: v for k, v in COMMANDS.items() if requirements or k != "/ask"}
-    return "Type one of these as your whole answer:\n" + "\n".join(
-        f"  {k:<8} {v}" for k, v in shown.items()
-    )
+        return f" {title} · {time_text} · Esc then Enter to submit · {status_words()} "
 
 
 def pick_follow_up(
@@ -418,14 +329,14 @@ def pick_follow_up(
     fresh = [f for f in step.follow_ups if f.question not in already]
     if not fresh:
         return None
-    from mlsd.matching import covers  # its regexes cost start-up; first needed here
+    from mlsd.rubric.matching import covers  # its regexes cost start-up; first needed here
 
     uncovered = [f for f in fresh if not covers(f.listen_for, answer)]
     return (uncovered or fresh)[0]
 
 
 def start(
-    store: Store, case: Case, case_path: str, *, mode: str, level: str, minutes: float
+    store: Store, case: Case, case_path: str, *, mode: Mode, level: Level, minutes: float
 ) -> str:
     return store.create_session(
         case_id=case.id,
@@ -444,7 +355,7 @@ def run_answers(
     framework: Framework,
     answers: AnswersFile,
     *,
-    level: str,
+    level: Level,
     minutes: float,
 ) -> SessionRecord:
     """A whole session from an answers file: same records as an interactive one, no prompts."""
@@ -457,16 +368,13 @@ def run_answers(
             found = by_id[cid]
             store.add_event(
                 session_id,
-                "clarification",
+                ev.Clarification(question=found.question, answer=found.answer.strip(), id=cid),
                 "requirements",
-                id=cid,
-                question=found.question,
-                answer=found.answer.strip(),
             )
         for step_id in framework.step_ids:
             text = answers.answers.get(step_id, "")
             if not text.strip():
-                store.add_event(session_id, "skip", step_id)
+                store.add_event(session_id, ev.Skip(), step_id)
                 continue
             store.save_answer(session_id, step_id, text)
             if step_id not in answers.follow_ups:
@@ -475,10 +383,12 @@ def run_answers(
             if follow_up is not None:
                 store.add_event(
                     session_id,
-                    "follow_up",
+                    ev.FollowUp(
+                        question=follow_up.question,
+                        index=case.steps[step_id].follow_ups.index(follow_up),
+                        answer=answers.follow_ups[step_id],
+                    ),
                     step_id,
-                    question=follow_up.question,
-                    answer=answers.follow_ups[step_id],
                 )
         store.set_status(session_id, "finished")
     return store.load(session_id)

@@ -6,30 +6,26 @@ Like ``session.Practice`` it is pure logic: it asks and shows only through an
 tick, follow-up, hint, clarification, note and rating through the ``Store`` the moment
 it happens, so Ctrl-C anywhere loses nothing and ``mlsd resume`` picks up where the
 interviewer was. What happened is always re-derived from the event log
-(``checklist.derive``), never kept in two places.
+(``log.projection``), never kept in two places.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from mlsd.brief import step_budgets
-from mlsd.checklist import (
+from mlsd._util.levels import LEVELS
+from mlsd.cases.models import Case, Clarification, Framework
+from mlsd.interview.checklist import (
     DIMENSIONS,
     RECOMMENDATIONS,
     SCALE,
     Dimension,
-    InterviewState,
-    derive,
     level_evidence,
     step_points,
 )
-from mlsd.matching import best_clarification
-from mlsd.models import Case, Clarification, Framework
-from mlsd.records import SessionRecord
-from mlsd.scoring import LEVEL_ORDER
-from mlsd.screens import (
+from mlsd.interview.script import (
     Interviewer,
     ReadOut,
     StepScreen,
@@ -39,15 +35,17 @@ from mlsd.screens import (
     step_menu,
     step_screen,
 )
-from mlsd.session import DEFAULT_REPLY, Choice, Outcome
-from mlsd.store import Store
-from mlsd.timer import StepTimer
+from mlsd.log import events as ev
+from mlsd.log.records import InterviewState, SessionRecord
+from mlsd.log.store import Store
+from mlsd.rubric.matching import best_clarification
+from mlsd.run.lifecycle import DEFAULT_REPLY, Choice, Outcome, Run
 
 # Shown to the interviewer when a lookup is ambiguous: more would be a reading exercise.
 MAX_CANDIDATES = 3
 
 
-class Interview:
+class Interview(Run):
     """One interview, new or resumed."""
 
     def __init__(
@@ -60,15 +58,8 @@ class Interview:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.store = store
-        self.session_id = session_id
-        self.case = case
-        self.framework = framework
+        super().__init__(store, session_id, case, framework, clock=clock)
         self.ui = ui
-        self.record = store.load(session_id)
-        self.state: InterviewState = derive(self.record)
-        self.budgets = step_budgets(framework, self.record.minutes or None)
-        self.timer = StepTimer(clock)
         self._ticking: str | None = None  # the step whose checklist is open
         self._pending: Callable[[str], None] | None = None  # keeps a half-typed line
 
@@ -78,10 +69,8 @@ class Interview:
         if self.record.status == "finished":
             self.ui.note("This interview is already finished.")
             return Outcome(self.record, paused=False)
-        resumed = any(e.kind in ("start", "resume") for e in self.record.events)
-        if self.record.status == "paused":
-            self.store.set_status(self.session_id, "active")
-        self._commit("resume" if resumed else "start")
+        resumed = self.state.started
+        self.begin(resumed)
         step_id: str | None = None
         if not self.state.wrapping_up:
             step_id = self.state.current_step or self.framework.step_ids[0]
@@ -103,35 +92,31 @@ class Interview:
             message = "Read the opening out, then"
             choices = [Choice("go", f"Begin with step 1: {where}"), Choice("pause", "Not now")]
         if self.ui.select(message, choices) == "pause":
-            return self._pause()
+            return self.pause()
         while step_id is not None:
             result = self._do_step(step_id)
             if result == "pause":
-                return self._pause()
+                return self.pause()
             step_id = None if result == "wrap" else result
         return self._wrap_up()
 
+    @property
+    def state(self) -> InterviewState:
+        return self.record.interview
+
     def interrupted(self, draft: str = "", checked: Sequence[str] | None = None) -> SessionRecord:
-        """Ctrl-C or Ctrl-D: keep open ticks, a half-typed note and the time; mark paused."""
+        """Also keep the open checklist's ticks or a half-typed note or justification."""
         if checked is not None and self._ticking is not None:
             self._apply_ticks(self._ticking, checked)
         elif draft.strip() and self._pending is not None:
             self._pending(draft)
         self._ticking = self._pending = None
-        self._stop_clock()
-        self.store.set_status(self.session_id, "paused")
-        return self.store.load(self.session_id)
-
-    def _pause(self) -> Outcome:
-        self._stop_clock()
-        self.store.set_status(self.session_id, "paused")
-        self._commit("pause")
-        return Outcome(self.record, paused=True)
+        return super().interrupted()
 
     def _do_step(self, step_id: str) -> str:
         """Run one step's menu; returns the next step id, "wrap" or "pause"."""
-        self._commit("enter", step_id)
-        self._start_clock(step_id)
+        self.commit(ev.Enter(), step_id)
+        self.start_clock(step_id)
         said: ReadOut | None = None
         action = "tick"
         while True:
@@ -166,7 +151,7 @@ class Interview:
                 elif action == "goto":
                     target = self._choose_step(step_id)
                 if target is not None:
-                    self._stop_clock()
+                    self.stop_clock()
                     return target
 
     def _next_of(self, step_id: str) -> str:
@@ -204,8 +189,8 @@ class Interview:
         for point in points:
             ticked = self.state.is_ticked(step_id, point.key)
             if (point.key in wanted) != ticked:
-                kind = "untick" if ticked else "tick"
-                self._commit(kind, step_id, id=point.id, source=point.source, level=point.level)
+                kind = ev.Untick if ticked else ev.Tick
+                self.commit(kind(id=point.id, source=point.source, level=point.level), step_id)
 
     def _follow_up(self, step_id: str) -> ReadOut | None:
         follow_ups = self.case.steps[step_id].follow_ups
@@ -224,7 +209,7 @@ class Interview:
         index = int(picked)
         follow_up = follow_ups[index]
         if index not in asked:
-            self._commit("follow_up_asked", step_id, index=index, question=follow_up.question)
+            self.commit(ev.FollowUp(question=follow_up.question, index=index), step_id)
         return ReadOut(
             f"Ask follow-up {index + 1} of {len(follow_ups)}",
             follow_up.question,
@@ -251,7 +236,7 @@ class Interview:
             return None
         index = int(picked)
         if index not in given:
-            self._commit("hint_given", step_id, index=index, text=hints[index])
+            self.commit(ev.Hint(index=index), step_id)
         return ReadOut(f"Say this hint ({index + 1} of {len(hints)})", hints[index])
 
     def _clarify(self, step_id: str) -> ReadOut | None:
@@ -295,22 +280,20 @@ class Interview:
     def _answer(self, step_id: str, typed: str, found: Clarification | None) -> ReadOut:
         answer = found.answer.strip() if found else DEFAULT_REPLY
         question = found.question if found else typed
-        self._commit(
-            "clarification",
+        self.commit(
+            ev.Clarification(
+                question=question, answer=answer, id=found.id if found else None, typed=typed
+            ),
             step_id,
-            id=found.id if found else None,
-            question=question,
-            answer=answer,
-            typed=typed,
         )
         return ReadOut("Answer the candidate", answer, asked=question)
 
     def _note(self, step_id: str) -> None:
-        self._pending = lambda draft: self._commit("note", step_id, text=draft)
+        self._pending = lambda draft: self.commit(ev.Note(text=draft), step_id)
         text = self.ui.line("Note (Enter saves, empty to cancel)", keep_draft=True)
         self._pending = None
         if text.strip():
-            self._commit("note", step_id, text=text)
+            self.commit(ev.Note(text=text), step_id)
 
     def _choose_step(self, current: str) -> str | None:
         choices = [
@@ -329,7 +312,7 @@ class Interview:
 
     def _wrap_up(self) -> Outcome:
         if not self.state.wrapping_up:
-            self._commit("wrap_up")
+            self.commit(ev.WrapUp())
         for number, dim in enumerate(DIMENSIONS, start=1):
             if dim.id not in self.state.ratings:
                 self._rate(dim, number)
@@ -339,33 +322,23 @@ class Interview:
             )
             choices = [Choice(value, label) for value, label in RECOMMENDATIONS]
             value = self.ui.select("Your overall recommendation", choices)
-            label = dict(RECOMMENDATIONS)[value]
-            self._commit("recommendation", value=value, label=label)
+            self.commit(ev.Recommendation(value=value))
         if self.state.level_estimate is None:
             evidence = level_evidence(self.case, self.framework, self.state, self.record.level)
             self.ui.evidence(evidence, self.record.level)
             hint = f"  (the ticks suggest {evidence.signal.summary})"
             choices = [
-                Choice(lvl, lvl + (hint if lvl == evidence.suggested else ""))
-                for lvl in LEVEL_ORDER
+                Choice(lvl, lvl + (hint if lvl == evidence.suggested else "")) for lvl in LEVELS
             ]
             level = self.ui.select(
                 "At which level did the candidate perform?", choices, default=evidence.suggested
             )
-            self._commit(
-                "level_estimate",
-                level=level,
-                suggested=evidence.suggested,
-                signal=evidence.signal.summary,
-                evidence={
-                    row.level: {"ticked": len(row.ticked), "points": row.total}
-                    for row in evidence.levels
-                },
+            self.commit(
+                ev.LevelEstimate(
+                    level=level, suggested=evidence.suggested, signal=evidence.signal.summary
+                )
             )
-        self._commit("finish")
-        self.store.set_status(self.session_id, "finished")
-        self._refresh()
-        return Outcome(self.record, paused=False)
+        return self.finish()
 
     def _rate(self, dim: Dimension, number: int) -> None:
         self.ui.rating(
@@ -373,11 +346,10 @@ class Interview:
         )
         choices = [Choice(str(i), f"{i}  {label}") for i, label in enumerate(SCALE, start=1)]
         score = int(self.ui.select(f"{dim.title}: how strong?", choices, default="3"))
-        self._commit("rating", dimension=dim.id, score=score, label=SCALE[score - 1])
+        self.commit(ev.Rating(dimension=dim.id, score=score))
 
         def keep(text: str) -> None:
-            label = SCALE[score - 1]
-            self._commit("rating", dimension=dim.id, score=score, label=label, justification=text)
+            self.commit(ev.Rating(dimension=dim.id, score=score, justification=text))
 
         self._pending = keep
         why = self.ui.line("Why? One line of evidence (Enter to skip)", keep_draft=True)
@@ -392,23 +364,6 @@ class Interview:
             self.case, self.framework, self.record, self.state, self.budgets, step_id
         )
 
-    # -- the clock ----------------------------------------------------------------------
-
-    def _start_clock(self, step_id: str) -> None:
-        self.timer.start(step_id)
-
-    def _stop_clock(self) -> None:
-        stopped = self.timer.stop()
-        if stopped is not None:
-            step_id, seconds = stopped
-            self._commit("time", step_id, seconds=seconds)
-
-    def elapsed(self, step_id: str | None = None) -> float:
-        """Seconds on one step (or, with None, on all of them), the running one included."""
-        if step_id is None:
-            return sum(self.record.seconds.values()) + self.timer.running()
-        return self.record.seconds.get(step_id, 0.0) + self.timer.running(step_id)
-
     def status_line(self, step_id: str) -> str:
         budget = self.budgets[step_id] * 60 if self.record.minutes else None
         return clock_line(
@@ -419,12 +374,8 @@ class Interview:
             self.record.minutes * 60,
         )
 
-    # -- the store ----------------------------------------------------------------------
+    # -- the scorecard file -------------------------------------------------------------
 
-    def _commit(self, kind: str, step_id: str | None = None, **data: object) -> None:
-        self.store.add_event(self.session_id, kind, step_id, **data)
-        self._refresh()
-
-    def _refresh(self) -> None:
-        self.record = self.store.load(self.session_id)
-        self.state = derive(self.record)
+    def remember_scorecard(self, path: Path) -> None:
+        """Keep ``--scorecard FILE`` with the session, so a resumed interview still writes it."""
+        self.commit(ev.ScorecardTarget(path=str(path.resolve())))

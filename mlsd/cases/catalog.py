@@ -13,9 +13,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from mlsd import paths, yamlio
+from mlsd._util import paths
+
+from mlsd.cases import yamlio
 from mlsd.errors import FileProblemError, Problem
-from mlsd.models import AnswersFile, Case, Framework
+from mlsd.cases.models import AnswersFile, Case, Framework
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -1,6 +1,6 @@
 """What the interviewer's screen shows, as plain data, and the protocol that shows it.
 
-The interview (``mlsd.interview``) decides what happens; these builders decide what the
+The interview (``mlsd.interview.flow``) decides what happens; these builders decide what the
 interviewer sees of it, from the case, the framework and the state derived from the
 event log. Pure values and functions: the terminal side (``mlsd.ui``) renders them, and
 tests read them directly.
@@ -12,18 +12,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from mlsd.checklist import (
+from mlsd._util.formatting import clock as format_clock
+from mlsd.cases.models import Case, Framework
+from mlsd.interview.checklist import (
     DIMENSIONS,
     Dimension,
     Evidence,
-    InterviewState,
     Point,
-    Rating,
     step_points,
 )
-from mlsd.models import Case, Framework
-from mlsd.records import SessionRecord
-from mlsd.session import Choice, format_clock
+from mlsd.log.records import InterviewState, RatingEntry, SessionRecord
+from mlsd.run.lifecycle import Choice
 
 
 @dataclass(frozen=True)
@@ -138,7 +137,7 @@ class Interviewer(Protocol):
 
     def rating(self, screen: RatingScreen) -> None: ...
 
-    def ratings(self, rows: Sequence[tuple[str, Rating | None]]) -> None:
+    def ratings(self, rows: Sequence[tuple[str, RatingEntry | None]]) -> None:
         """All the ratings given, before the overall recommendation."""
         ...
 

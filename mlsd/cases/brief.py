@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # `mlsd show` builds briefs from a cache without loading the models
-    from mlsd.models import Case, Framework
+    from mlsd.cases.models import Case, Framework
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
+from mlsd._util.levels import LEVELS, Level
+
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -28,10 +30,8 @@ Slug = Annotated[
     ),
 ]
 Text = Annotated[StrictStr, Field(min_length=1)]
-Level = Literal["mid", "senior", "staff"]
 Difficulty = Literal["easy", "medium", "hard"]
 
-LEVELS: tuple[Level, ...] = ("mid", "senior", "staff")
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 
 

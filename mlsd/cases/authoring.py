@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mlsd.catalog import load_framework
+from mlsd.cases.catalog import load_framework
 from mlsd.errors import MlsdError
-from mlsd.fileio import write_atomic
+from mlsd._util.fileio import write_atomic
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -28,10 +28,11 @@ from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from mlsd import paths
-from mlsd.brief import CaseBrief
+from mlsd._util import paths
+from mlsd._util.formatting import clock, number, percent
+from mlsd._util.textsafe import visible
+from mlsd.cases.brief import CaseBrief
 from mlsd.errors import TemplateError
-from mlsd.textsafe import visible
 
 DESIGN_DOC = "design_doc.md.j2"
 CANDIDATE_BRIEF = "candidate_brief.md.j2"
@@ -152,23 +153,6 @@ def mermaid_label(value: object) -> str:
     for ch, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
         text = text.replace(ch, code)
     return f'"{text}"'
-
-
-def clock(seconds: float) -> str:
-    """Seconds as ``m:ss`` (minutes keep counting past 60, as a stopwatch does)."""
-    from mlsd.session import format_clock
-
-    return format_clock(float(seconds))
-
-
-def percent(ratio: float | None) -> str:
-    """A 0-1 ratio as a whole percentage; ``None`` (nothing to measure) as "n/a"."""
-    return "n/a" if ratio is None else f"{float(ratio) * 100:.0f}%"
-
-
-def number(value: float) -> str:
-    """A number without a pointless ``.0``: 6.0 as "6", 4.5 as "4.5"."""
-    return f"{float(value):g}"
 
 
 FILTERS = {

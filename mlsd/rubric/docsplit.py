@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mlsd.models import Framework
+from mlsd.cases.models import Framework
 
 
 def _terms(text: str) -> tuple[str, ...]:

@@ -15,8 +15,10 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mlsd import __version__, paths
-from mlsd.brief import CaseBrief
+from mlsd import __version__
+
+from mlsd._util import paths
+from mlsd.cases.brief import CaseBrief
 from mlsd.errors import CaseNotFoundError, MlsdError
 
 SUFFIXES = (".yaml", ".yml")
@@ -105,7 +107,7 @@ def listing(dirs: list[Path]) -> Listing:
 
 
 def _summarise(path: Path) -> dict[str, object]:
-    from mlsd.catalog import load_case
+    from mlsd.cases.catalog import load_case
 
     try:
         case = load_case(path)
@@ -133,8 +135,8 @@ def brief(path: Path) -> CaseBrief:
             return CaseBrief.from_json(cached["brief"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    from mlsd.brief import make_brief
-    from mlsd.catalog import load_case, load_framework
+    from mlsd.cases.brief import make_brief
+    from mlsd.cases.catalog import load_case, load_framework
 
     framework = load_framework()
     made = make_brief(load_case(path, framework), framework)

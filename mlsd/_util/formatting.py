@@ -1,0 +1,19 @@
+"""How mlsd writes a duration, a share and a number, everywhere it writes one."""
+
+from __future__ import annotations
+
+
+def clock(seconds: float) -> str:
+    """Seconds as ``m:ss`` (minutes keep counting past 60, as a stopwatch does)."""
+    whole = int(abs(float(seconds)))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def percent(ratio: float | None) -> str:
+    """A 0-1 ratio as a whole percentage; ``None`` (nothing to measure) as "n/a"."""
+    return "n/a" if ratio is None else f"{float(ratio) * 100:.0f}%"
+
+
+def number(value: float) -> str:
+    """A number without a pointless ``.0``: 6.0 as "6", 4.5 as "4.5"."""
+    return f"{float(value):g}"

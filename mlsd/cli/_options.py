@@ -1,0 +1,60 @@
+"""Options that several commands share, declared once (as sqlite-utils declares its own)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlsd._util.levels import LEVELS, Level
+
+
+class LevelChoice(str, Enum):
+    mid = "mid"
+    senior = "senior"
+    staff = "staff"
+
+    @property
+    def level(self) -> Level:
+        return LEVELS[list(LevelChoice).index(self)]
+
+
+# Ten hours: far past any interview, and it keeps inf (which JSON cannot carry) out.
+MAX_MINUTES = 600
+
+MinutesOpt = Annotated[
+    float,
+    typer.Option(
+        "--minutes",
+        "-m",
+        min=0,
+        max=MAX_MINUTES,
+        help="Interview length; step budgets scale to it. 0 = untimed.",
+    ),
+]
+LevelOpt = Annotated[
+    LevelChoice, typer.Option("--level", "-l", help="The level you are interviewing for.")
+]
+CandidateLevelOpt = Annotated[
+    LevelChoice,
+    typer.Option("--level", "-l", help="The level the candidate interviews for."),
+]
+ScoreLevelOpt = Annotated[
+    LevelChoice | None,
+    typer.Option(
+        "--level",
+        "-l",
+        help="mid, senior or staff (default: the session's level; senior for a doc).",
+    ),
+]
+ExportOpt = Annotated[
+    Path | None,
+    typer.Option("--export", "-e", help="Write the design doc here at the end.", dir_okay=False),
+]
+EditorOpt = Annotated[
+    bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.")
+]
+SessionArg = Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (stable, versioned).")]

@@ -1,0 +1,145 @@
+"""The interviewer's checklist: what to listen for, and what happened, from the event log.
+
+An interview stores no answers, only events (ticks, follow-ups asked, hints given,
+notes, ratings). Everything the interviewer's screen, the level estimate and the
+scorecard show is derived here from those events, so the log stays the one source of
+truth: a resumed interview and an exported scorecard see exactly the same state.
+Pure module: no terminal, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlsd._util.levels import LEVELS, Level, rank
+from mlsd.cases.models import Case, Framework, RubricPoint
+from mlsd.log.records import InterviewState
+from mlsd.rubric.levels import LevelSignal, level_signal
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    title: str
+    steps: tuple[str, ...]  # framework step ids whose ticks are its evidence
+
+
+# The rating dimensions of a hiring scorecard. The step ids tie each dimension to its
+# evidence; a framework without one of them simply shows no evidence for it.
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension("framing", "Problem framing and requirements", ("requirements",)),
+    Dimension("data", "Data and features", ("data", "features")),
+    Dimension("modeling", "Modeling", ("model",)),
+    Dimension("evaluation", "Evaluation", ("metrics",)),
+    Dimension("serving", "Serving and operations", ("serving", "monitoring")),
+    Dimension("communication", "Communication", ()),
+)
+SCALE: tuple[str, ...] = ("very weak", "weak", "mixed", "strong", "very strong")
+RECOMMENDATIONS: tuple[tuple[str, str], ...] = (
+    ("strong-no-hire", "strong no hire"),
+    ("no-hire", "no hire"),
+    ("lean-no-hire", "lean no hire"),
+    ("lean-hire", "lean hire"),
+    ("hire", "hire"),
+    ("strong-hire", "strong hire"),
+)
+
+
+def dimension(dimension_id: str) -> Dimension:
+    return next(d for d in DIMENSIONS if d.id == dimension_id)
+
+
+def recommendation_label(value: str) -> str:
+    return dict(RECOMMENDATIONS).get(value, value)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A rubric point as the interviewer sees it; ``key`` is unique within its step."""
+
+    key: str  # "case:<id>" or "framework:<id>": the two sources may reuse an id
+    id: str
+    source: str
+    text: str
+    level: Level
+    weight: int
+    why: str
+    expected: bool  # at or below the level the candidate interviews for
+
+
+def step_points(case: Case, framework: Framework, step_id: str, level: str) -> list[Point]:
+    """The case's own points first (what a non-expert most needs), then the generic ones."""
+    case_step = case.steps.get(step_id)
+    rubric: list[tuple[str, RubricPoint]] = [
+        ("case", p) for p in (case_step.rubric if case_step else [])
+    ]
+    rubric += [("framework", p) for p in framework.step(step_id).rubric]
+    return [
+        Point(
+            key=f"{source}:{p.id}",
+            id=p.id,
+            source=source,
+            text=p.point,
+            level=p.level,
+            weight=p.weight,
+            why=p.why,
+            expected=rank(p.level) <= rank(level),
+        )
+        for source, p in rubric
+    ]
+
+
+# -- the level estimate ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LevelEvidence:
+    """The ticked points at each level, and what they suggest."""
+
+    level: Level
+    ticked: tuple[tuple[str, Point], ...]  # (step id, point), in framework order
+    total: int
+    ticked_weight: int
+    total_weight: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.ticked_weight / self.total_weight if self.total_weight else None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    levels: tuple[LevelEvidence, ...]
+    signal: LevelSignal
+
+    @property
+    def suggested(self) -> Level:
+        """The level the ticks support: the highest met, else the lowest."""
+        return self.signal.suggested
+
+
+def level_evidence(case: Case, framework: Framework, state: InterviewState, level: str) -> Evidence:
+    """Ticked weight over all points first expected at each level, over every step.
+
+    The same rule as the practice feedback's level signal (``rubric.levels``), so "meets
+    senior" means the same thing in both modes. Steps the interview never reached count
+    with nothing ticked, as an unanswered step does.
+    """
+    every = [(s.id, p) for s in framework.steps for p in step_points(case, framework, s.id, level)]
+    rows: list[LevelEvidence] = []
+    for lvl in LEVELS:
+        points = [(sid, p) for sid, p in every if p.level == lvl]
+        ticked = tuple((sid, p) for sid, p in points if state.is_ticked(sid, p.key))
+        rows.append(
+            LevelEvidence(
+                level=lvl,
+                ticked=ticked,
+                total=len(points),
+                ticked_weight=sum(p.weight for _, p in ticked),
+                total_weight=sum(p.weight for _, p in points),
+            )
+        )
+    signal = level_signal(
+        [(p.level, p.weight if state.is_ticked(sid, p.key) else 0, p.weight) for sid, p in every]
+    )
+    return Evidence(tuple(rows), signal)

@@ -1,0 +1,45 @@
+"""The in-session commands: typed as a whole answer, listed in help and on the status line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    word: str
+    help: str
+    on_status_line: bool = False  # short enough to list on the live status line
+    requirements_only: bool = False
+    hidden: bool = False  # works, but is not listed in /help
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("/hint", "show the next hint", on_status_line=True),
+    Command("/skip", "skip this step", on_status_line=True),
+    Command("/back", "revise an earlier step", on_status_line=True),
+    Command("/ask", "ask the interviewer another question", requirements_only=True),
+    Command("/editor", "write this answer in your $EDITOR"),
+    Command("/pause", "save and stop; resume later", on_status_line=True),
+    Command("/help", "list these commands", on_status_line=True),
+    Command("/time", "show the time left on this step", hidden=True),
+    Command("/done", "(not a command: lists the commands)", hidden=True),
+)
+WORDS = frozenset(c.word for c in COMMANDS)
+
+
+def parse_command(text: str) -> str | None:
+    """The command typed as a whole answer, or None when the text is an answer."""
+    word = text.strip().lower()
+    return word if word in WORDS else None
+
+
+def controls_help(requirements: bool) -> str:
+    shown = [c for c in COMMANDS if not c.hidden and (requirements or not c.requirements_only)]
+    return "Type one of these as your whole answer:\n" + "\n".join(
+        f"  {c.word:<8} {c.help}" for c in shown
+    )
+
+
+def status_words() -> str:
+    return " ".join(c.word for c in COMMANDS if c.on_status_line)
