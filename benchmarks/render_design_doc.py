@@ -36,7 +36,8 @@ def main() -> None:
     from mlsd._util.paths import bundled_cases_dir
     from mlsd.cases.catalog import load_case, load_framework
     from mlsd.cases.models import AnswersFile
-    from mlsd.documents.export import design_context, feedback_json
+    from mlsd.documents.context import design_context
+    from mlsd.documents.export import feedback_json
     from mlsd.documents.render import DESIGN_DOC, render
     from mlsd.log.store import open_store
     from mlsd.practice.flow import run_answers

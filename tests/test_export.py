@@ -12,7 +12,8 @@ import pytest
 from mlsd._util.paths import bundled_cases_dir
 from mlsd.cases.catalog import load_case, load_framework
 from mlsd.cases.models import AnswersFile
-from mlsd.documents.export import default_filename, design_context, export_session, session_json
+from mlsd.documents.context import design_context
+from mlsd.documents.export import default_filename, export_session, session_json
 from mlsd.documents.render import DESIGN_DOC, md_block, md_inline, render
 from mlsd.errors import MlsdError, TemplateError
 from mlsd.log import events as ev

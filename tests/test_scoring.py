@@ -11,7 +11,9 @@ import pytest
 from mlsd.cases.catalog import load_answers, load_case, load_framework
 from mlsd.cases.models import Case, Framework
 from mlsd.log import events as ev
-from mlsd.rubric.scoring import MEETS, PARTLY, report_to_json, score
+from mlsd.rubric.levels import MEETS, PARTLY
+from mlsd.rubric.report_json import report_to_json
+from mlsd.rubric.scoring import score
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "answers"
@@ -208,6 +210,8 @@ def test_json_shape_is_stable_and_versioned(case: Case, framework: Framework) ->
         "covered": True,
         "bonus": False,
         "match": {"start": 7, "end": 13, "text": "amword", "phrase": "amword"},
+        "point": "Point am.",  # added in format 1 for readers of the JSON: fields only grow
+        "why": "Because am.",
     }
     assert next(p for p in alpha["points"] if p["id"] == "alpha-generic")["source"] == "framework"
     assert data["steps"][1]["attempted"] is False

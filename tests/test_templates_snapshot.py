@@ -17,7 +17,8 @@ import pytest
 from mlsd.cases.brief import make_brief
 from mlsd.cases.catalog import load_framework
 from mlsd.cases.models import Case
-from mlsd.documents.export import design_context, feedback_json
+from mlsd.documents.context import design_context
+from mlsd.documents.export import feedback_json
 from mlsd.documents.render import DESIGN_DOC, render, render_brief
 from mlsd.log.records import AnswerEntry, ClarificationEntry, Event, FollowUpEntry, SessionRecord
 from mlsd.run.lifecycle import DEFAULT_REPLY

@@ -44,7 +44,8 @@ def score(
     """
     from mlsd.cases.catalog import load_framework
     from mlsd.errors import MlsdError
-    from mlsd.rubric.scoring import Report, report_to_json
+    from mlsd.rubric.report_json import report_to_json
+    from mlsd.rubric.scoring import Report
     from mlsd.rubric.scoring import score as score_answers
 
     wanted = level.level if level is not None else None

@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mlsd._util.fileio import write_atomic
-from mlsd._util.formatting import clock as format_clock
 from mlsd._util.levels import Level
-from mlsd.cases.brief import step_budgets
 from mlsd.cases.models import Case, Framework
 from mlsd.errors import MlsdError
 from mlsd.log.events import encode
 from mlsd.log.records import SessionRecord
 
 if TYPE_CHECKING:
+    from mlsd.rubric.report_json import ReportJson
     from mlsd.rubric.scoring import Report
 
 FORMAT = 1
@@ -83,6 +81,7 @@ def export_session(
     if fmt == "json":
         text = json.dumps(session_json(record, feedback), indent=2, ensure_ascii=False) + "\n"
     else:
+        from mlsd.documents.context import design_context
         from mlsd.documents.render import DESIGN_DOC, render
 
         text = render(DESIGN_DOC, design_context(record, case, framework, feedback), template)
@@ -92,9 +91,13 @@ def export_session(
 # -- the JSON record ----------------------------------------------------------------------
 
 
-def session_json(record: SessionRecord, feedback: dict[str, Any] | None = None) -> dict[str, Any]:
+def session_json(record: SessionRecord, feedback: ReportJson | None = None) -> dict[str, object]:
     """The whole stored session, for tooling: every answer revision and every event."""
-    data: dict[str, Any] = {"format": FORMAT, "kind": "mlsd-session", "short_id": record.short_id}
+    data: dict[str, object] = {
+        "format": FORMAT,
+        "kind": "mlsd-session",
+        "short_id": record.short_id,
+    }
     for f in dataclasses.fields(record):
         if f.name not in ("events", "interview", "drafts", "overrides"):
             data[f.name] = _plain(getattr(record, f.name))
@@ -141,146 +144,8 @@ def score_session(
     )
 
 
-def feedback_json(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
-    """The scoring report's JSON, with each point's wording and why added for readers."""
-    from mlsd.rubric.scoring import report_to_json
+def feedback_json(record: SessionRecord, case: Case, framework: Framework) -> ReportJson:
+    """The scoring report's JSON, as ``score --json`` prints it."""
+    from mlsd.rubric.report_json import report_to_json
 
-    report = score_session(record, case, framework)
-    data = report_to_json(report)
-    _add_wording(data, report)
-    return data
-
-
-def _add_wording(data: dict[str, Any], report: Report) -> None:
-    # report_to_json carries ids only; a design doc's reader needs the point and its why.
-    for step_data, step in zip(data["steps"], report.steps, strict=True):
-        for point_data, point in zip(step_data["points"], step.points, strict=True):
-            point_data.setdefault("point", point.point)
-            point_data.setdefault("why", point.why)
-
-
-# -- the template context -----------------------------------------------------------------
-
-
-def design_context(
-    record: SessionRecord,
-    case: Case,
-    framework: Framework,
-    feedback: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Everything a design-doc template can use; docs/templates.md lists every field."""
-    steps = _steps(record, case, framework)
-    seconds = round(sum(s["seconds"] for s in steps), 3)
-    return {
-        "format": FORMAT,
-        "session": session_context(record, seconds),
-        "case": _case(case),
-        "framework": {
-            "total_minutes": framework.total_minutes,
-            "steps": [
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "goal": s.goal,
-                    "minutes": s.minutes,
-                    "prompts": list(s.prompts),
-                }
-                for s in framework.steps
-            ],
-        },
-        "steps": steps,
-        "clarifications": [
-            {"id": c.clarification_id, "question": c.question, "answer": c.answer}
-            for c in record.clarifications
-        ],
-        "totals": {
-            "steps": len(steps),
-            "answered": sum(s["status"] == "answered" for s in steps),
-            "skipped": sum(s["status"] == "skipped" for s in steps),
-            "not_answered": sum(s["status"] == "not answered" for s in steps),
-            "seconds": seconds,
-            "budget_minutes": round(sum(s["budget_minutes"] for s in steps), 1),
-            "hints_used": sum(s["hints_used"] for s in steps),
-            "follow_ups_asked": sum(len(s["follow_ups"]) for s in steps),
-            "follow_ups_answered": sum(
-                f["answer"] is not None for s in steps for f in s["follow_ups"]
-            ),
-        },
-        "feedback": feedback,
-    }
-
-
-def _steps(record: SessionRecord, case: Case, framework: Framework) -> list[dict[str, Any]]:
-    budgets = step_budgets(framework, record.minutes or None)
-    revisions = Counter(entry.step_id for entry in record.history)
-    steps: list[dict[str, Any]] = []
-    for number, fstep in enumerate(framework.steps, start=1):
-        answer = record.answers.get(fstep.id)
-        if answer is not None:
-            status = "answered"
-        elif fstep.id in record.skipped:
-            status = "skipped"
-        else:
-            status = "not answered"
-        seconds = round(record.seconds.get(fstep.id, 0.0), 3)
-        case_step = case.steps.get(fstep.id)
-        steps.append(
-            {
-                "number": number,
-                "id": fstep.id,
-                "title": fstep.title,
-                "goal": fstep.goal,
-                "prompts": [*fstep.prompts, *(case_step.prompts if case_step else [])],
-                "budget_minutes": budgets[fstep.id],
-                "seconds": seconds,
-                "over_budget": bool(record.minutes) and seconds > budgets[fstep.id] * 60,
-                "answer": answer,
-                "status": status,
-                "revisions": revisions[fstep.id],
-                "hints_used": record.hints.get(fstep.id, 0),
-                "follow_ups": [
-                    {"question": f.question, "answer": f.answer}
-                    for f in record.follow_ups_for(fstep.id)
-                ],
-            }
-        )
-    return steps
-
-
-def session_context(record: SessionRecord, seconds: float) -> dict[str, Any]:
-    """The ``session`` block shared by the design doc and the scorecard templates."""
-    return {
-        "id": record.id,
-        "short_id": record.short_id,
-        "case_id": record.case_id,
-        "mode": record.mode,
-        "level": record.level,
-        "status": record.status,
-        "started_at": record.started_at,
-        "updated_at": record.updated_at,
-        "date": record.started_at[:10],
-        "minutes": record.minutes,
-        "timed": bool(record.minutes),
-        "seconds": seconds,
-        "duration": format_clock(seconds),
-    }
-
-
-def _case(case: Case) -> dict[str, Any]:
-    ids: dict[str, str] = {}
-    for source, target in case.diagram:
-        for label in (source, target):
-            ids.setdefault(label, f"n{len(ids) + 1}")
-    return {
-        "id": case.id,
-        "title": case.title,
-        "summary": case.summary,
-        "difficulty": case.difficulty,
-        "tags": list(case.tags),
-        "prompt": case.prompt,
-        "diagram_nodes": [{"id": node_id, "label": label} for label, node_id in ids.items()],
-        "diagram_edges": [
-            {"source": s, "target": t, "source_id": ids[s], "target_id": ids[t]}
-            for s, t in case.diagram
-        ],
-    }
+    return report_to_json(score_session(record, case, framework))

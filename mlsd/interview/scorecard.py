@@ -11,12 +11,12 @@ prose, so a team can reword it without touching code.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
-from mlsd._util.levels import rank
+from mlsd._util.levels import Level, rank
 from mlsd.cases.brief import step_budgets
 from mlsd.cases.models import Case, Framework
-from mlsd.documents.export import session_context
+from mlsd.documents.context import SessionBlock, session_block
 from mlsd.interview.checklist import (
     DIMENSIONS,
     SCALE,
@@ -33,8 +33,148 @@ FORMAT = 1
 FOCUS = 3
 
 
-def _point(point: Point, step_title: str | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
+class PointBlock(TypedDict):
+    id: str
+    source: str
+    point: str
+    why: str
+    level: Level
+    weight: int
+    expected: bool
+    step: str | None  # the step's title, in lists that span steps
+
+
+class FollowUpBlock(TypedDict):
+    number: int
+    question: str
+    listen_for: list[str]
+    asked: bool
+
+
+class HintBlock(TypedDict):
+    number: int
+    text: str
+
+
+class StepBlock(TypedDict):
+    number: int
+    id: str
+    title: str
+    goal: str
+    budget_minutes: float
+    seconds: float
+    over_budget: bool
+    visited: bool
+    ticked: list[PointBlock]
+    missed: list[PointBlock]
+    not_expected: int
+    points: int
+    follow_ups: list[FollowUpBlock]
+    follow_ups_asked: int
+    hints_given: list[HintBlock]
+    hints_total: int
+    notes: list[str]
+
+
+class CaseBlock(TypedDict):
+    id: str
+    title: str
+    summary: str
+    difficulty: str
+    tags: list[str]
+
+
+class RatingBlock(TypedDict):
+    id: str
+    title: str
+    score: int | None
+    label: str | None
+    justification: str
+
+
+class RecommendationBlock(TypedDict):
+    value: str
+    label: str
+
+
+class Thresholds(TypedDict):
+    meets: float
+    partly: float
+
+
+class LevelRow(TypedDict):
+    level: Level
+    points: int
+    ticked: list[PointBlock]
+    coverage: float | None
+
+
+class LevelBlock(TypedDict):
+    level: str | None
+    suggested: Level
+    signal: str
+    thresholds: Thresholds
+    by_level: list[LevelRow]
+
+
+class ClarificationBlock(TypedDict):
+    id: str | None
+    question: str
+    answer: str
+    key: bool
+    typed: str | None
+
+
+class NoteBlock(TypedDict):
+    step: str | None
+    text: str
+
+
+class StepFeedback(TypedDict):
+    title: str
+    missed: list[PointBlock]
+    over_budget: bool
+    seconds: float
+    budget_minutes: float
+    hints_given: int
+
+
+class FeedbackBlock(TypedDict):
+    focus: list[PointBlock]
+    steps: list[StepFeedback]
+    strengths: list[PointBlock]
+    key_questions_not_asked: list[str]
+    not_reached: list[str]
+    practise: str
+
+
+class Totals(TypedDict):
+    ticked: int
+    points: int
+    missed: int
+    seconds: float
+    budget_minutes: float
+    follow_ups_asked: int
+    hints_given: int
+    notes: int
+
+
+class ScorecardContext(TypedDict):
+    format: int
+    session: SessionBlock
+    case: CaseBlock
+    ratings: list[RatingBlock]
+    recommendation: RecommendationBlock | None
+    level_estimate: LevelBlock
+    steps: list[StepBlock]
+    clarifications: list[ClarificationBlock]
+    notes: list[NoteBlock]
+    feedback: FeedbackBlock
+    totals: Totals
+
+
+def _point(point: Point, step_title: str | None = None) -> PointBlock:
+    return {
         "id": point.id,
         "source": point.source,
         "point": point.text,
@@ -42,17 +182,15 @@ def _point(point: Point, step_title: str | None = None) -> dict[str, Any]:
         "level": point.level,
         "weight": point.weight,
         "expected": point.expected,
+        "step": step_title,
     }
-    if step_title is not None:
-        data["step"] = step_title
-    return data
 
 
-def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
+def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -> ScorecardContext:
     """Everything a scorecard template can use."""
     state = record.interview
     budgets = step_budgets(framework, record.minutes or None)
-    steps: list[dict[str, Any]] = []
+    steps: list[StepBlock] = []
     for number, fstep in enumerate(framework.steps, start=1):
         points = step_points(case, framework, fstep.id, record.level)
         ticked = [p for p in points if state.is_ticked(fstep.id, p.key)]
@@ -71,8 +209,10 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
                 "seconds": seconds,
                 "over_budget": bool(record.minutes) and seconds > budgets[fstep.id] * 60,
                 "visited": fstep.id in state.visited,
-                "ticked": [_point(p) for p in ticked],
-                "missed": [_point(p) for p in points if p.expected and p not in ticked],
+                "ticked": [_point(p, fstep.title) for p in ticked],
+                "missed": [
+                    _point(p, fstep.title) for p in points if p.expected and p not in ticked
+                ],
                 "not_expected": sum(1 for p in points if not p.expected and p not in ticked),
                 "points": len(points),
                 "follow_ups": [
@@ -96,7 +236,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
     seconds = round(sum(s["seconds"] for s in steps), 3)
     return {
         "format": FORMAT,
-        "session": session_context(record, seconds),
+        "session": session_block(record, seconds),
         "case": {
             "id": case.id,
             "title": case.title,
@@ -149,7 +289,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
 
 def _level(
     state: InterviewState, record: SessionRecord, case: Case, framework: Framework
-) -> dict[str, Any]:
+) -> LevelBlock:
     evidence = level_evidence(case, framework, state, record.level)
     return {
         "level": state.level_estimate,
@@ -168,7 +308,7 @@ def _level(
     }
 
 
-def _clarifications(record: SessionRecord, case: Case) -> list[dict[str, Any]]:
+def _clarifications(record: SessionRecord, case: Case) -> list[ClarificationBlock]:
     key = {c.id for c in case.clarifications if c.key}
     return [
         {
@@ -182,17 +322,17 @@ def _clarifications(record: SessionRecord, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def _feedback(steps: list[dict[str, Any]], record: SessionRecord, case: Case) -> dict[str, Any]:
+def _feedback(steps: list[StepBlock], record: SessionRecord, case: Case) -> FeedbackBlock:
     """What to tell the candidate: the weightiest gaps first, then step by step.
 
     Only steps the interview reached give advice on content: a step never reached says
     more about pacing than about what the candidate knows, and it is reported as such.
     """
     reached = [s for s in steps if s["visited"]]
-    missed = [{**p, "step": s["title"]} for s in reached for p in s["missed"]]
+    missed = [p for s in reached for p in s["missed"]]
     focus = sorted(missed, key=lambda p: (-p["weight"], rank(p["level"])))[:FOCUS]
     in_focus = {(p["step"], p["source"], p["id"]) for p in focus}
-    per_step = []
+    per_step: list[StepFeedback] = []
     for s in reached:
         rest = [p for p in s["missed"] if (s["title"], p["source"], p["id"]) not in in_focus]
         if rest or s["over_budget"] or s["hints_given"]:
@@ -210,9 +350,7 @@ def _feedback(steps: list[dict[str, Any]], record: SessionRecord, case: Case) ->
     return {
         "focus": focus,
         "steps": per_step,
-        "strengths": [
-            {**p, "step": s["title"]} for s in steps for p in s["ticked"] if not p["expected"]
-        ],
+        "strengths": [p for s in steps for p in s["ticked"] if not p["expected"]],
         "key_questions_not_asked": [
             c.question for c in case.clarifications if c.key and c.id not in asked
         ],
@@ -235,7 +373,7 @@ def render_scorecard(
     return render(SCORECARD, scorecard_context(record, case, framework), template)
 
 
-def scorecard_json(record: SessionRecord, case: Case, framework: Framework) -> dict[str, Any]:
+def scorecard_json(record: SessionRecord, case: Case, framework: Framework) -> dict[str, object]:
     """The whole interview, for tooling: the session record and its scorecard."""
     from mlsd.documents.export import session_json
 

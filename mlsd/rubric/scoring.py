@@ -22,14 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from mlsd._util.levels import LEVELS, Level, rank
 from mlsd.cases.models import Case, Framework, RubricPoint
-from mlsd.rubric.levels import MEETS, PARTLY, LevelSignal, level_signal
+from mlsd.rubric.levels import LevelSignal, level_signal
 from mlsd.rubric.matching import Match, covers, find
 
-JSON_FORMAT = 1
 MEASURES = "coverage of key points, not the correctness of the design"
 
 Source = Literal["framework", "case"]
@@ -239,83 +238,3 @@ def _level_signal(steps: Sequence[StepReport]) -> LevelSignal:
     return level_signal(
         [(p.level, p.weight if p.covered else 0, p.weight) for s in steps for p in s.points]
     )
-
-
-# -- JSON -----------------------------------------------------------------------------
-
-
-def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def report_to_json(report: Report) -> dict[str, Any]:
-    """The stable, versioned JSON form of a report (``"format": 1``; docs/scoring.md).
-
-    Fields may be added in later versions of format 1; none is removed or renamed.
-    """
-    signal = report.level_signal
-    return {
-        "format": JSON_FORMAT,
-        "measures": MEASURES,
-        "case": {"id": report.case_id, "title": report.case_title},
-        "level": report.level,
-        "coverage": _r(report.coverage),
-        "covered_weight": report.covered_weight,
-        "expected_weight": report.expected_weight,
-        "level_signal": {
-            "summary": signal.summary,
-            "meets": signal.meets,
-            "partly": signal.partly,
-            "by_level": {lvl: _r(cov) for lvl, cov in signal.by_level},
-            "thresholds": {"meets": MEETS, "partly": PARTLY},
-        },
-        "clarifications": {
-            "asked": list(report.clarifications.asked),
-            "key_total": len(report.clarifications.key_ids),
-            "key_asked": list(report.clarifications.key_asked),
-            "key_missed": [{"id": i, "question": q} for i, q in report.clarifications.key_missed],
-            "coverage": _r(report.clarifications.coverage),
-        },
-        "time": {"seconds": _r(report.seconds), "budget_seconds": report.budget_seconds},
-        "hints": report.hints,
-        "penalties": [],
-        "steps": [_step_json(s) for s in report.steps],
-    }
-
-
-def _step_json(step: StepReport) -> dict[str, Any]:
-    return {
-        "id": step.id,
-        "title": step.title,
-        "attempted": step.attempted,
-        "coverage": _r(step.coverage),
-        "covered_weight": step.covered_weight,
-        "expected_weight": step.expected_weight,
-        "hints": step.hints,
-        "seconds": _r(step.seconds),
-        "budget_seconds": step.budget_seconds,
-        "points": [
-            {
-                "id": p.id,
-                "source": p.source,
-                "level": p.level,
-                "weight": p.weight,
-                "expected": p.expected,
-                "covered": p.covered,
-                "bonus": p.bonus,
-                "match": None
-                if p.match is None
-                else {
-                    "start": p.match.start,
-                    "end": p.match.end,
-                    "text": p.match.words,
-                    "phrase": p.match.phrase,
-                },
-            }
-            for p in step.points
-        ],
-        "follow_ups": [
-            {"question": f.question, "listen_for": list(f.listen_for), "anticipated": f.anticipated}
-            for f in step.follow_ups
-        ],
-    }

@@ -10,7 +10,6 @@ checklist and in what is read out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -19,6 +18,7 @@ from rich.text import Text
 
 from mlsd._util.formatting import clock as format_clock
 from mlsd.interview.checklist import SCALE, Evidence
+from mlsd.interview.scorecard import ScorecardContext
 from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
 from mlsd.log.records import RatingEntry
 from mlsd.ui.views import prose
@@ -212,7 +212,7 @@ def evidence_view(evidence: Evidence, level: str) -> RenderableType:
     return Group(table, note)
 
 
-def summary_view(context: dict[str, Any]) -> RenderableType:
+def summary_view(context: ScorecardContext) -> RenderableType:
     """The end of the interview: ratings, recommendation and time, from the scorecard data."""
     table = Table(header_style="bold", title=Text(f"Scorecard: {context['case']['title']}"))
     table.add_column("Dimension")
