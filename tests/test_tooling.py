@@ -82,3 +82,14 @@ def test_startup_path_imports_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_doc_the_code_and_readme_cite_exists():
+    """A docstring or message that sends people to a doc must not send them nowhere."""
+    import re
+
+    cited: set[str] = set()
+    for path in [*(REPO / "mlsd").rglob("*.py"), REPO / "README.md"]:
+        cited |= set(re.findall(r"docs/[\w.-]+\.md", path.read_text(encoding="utf-8")))
+    missing = sorted(c for c in cited if not (REPO / c).is_file())
+    assert cited and not missing, missing

@@ -1,8 +1,8 @@
 """The data mlsd works with: the framework, cases, and answers files.
 
-These models are the public file formats (design.md section 2). They are strict: unknown
-keys are errors and strings must be strings, because a typo in a hand-written case should
-be reported, not silently ignored.
+These models are the public file formats (docs/architecture.md, "Formats"). They are
+strict: unknown keys are errors and strings must be strings, because a typo in a
+hand-written case should be reported, not silently ignored.
 """
 
 from __future__ import annotations
