@@ -55,7 +55,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# Only the opening of an ATX heading is a regex: matching the optional closing hashes with
+# one (``(.*?)(?:[ \t]+#+)?[ \t]*$``) backtracks quadratically on a long line of spaces.
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BOLD_LINE = re.compile(r"^ {0,3}(\*\*|__)(?P<title>[^*_\n]{2,80}?)\1:?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -122,9 +124,9 @@ def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
         if m:
             fence = m.group(1)
             continue
-        atx = _ATX.match(line)
+        atx = _atx(line)
         if atx:
-            found.append((i, len(atx.group(1)), atx.group(2) or ""))
+            found.append((i, *atx))
             continue
         bold = _BOLD_LINE.match(line)
         if bold:
@@ -134,6 +136,18 @@ def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
             level = 1 if line.strip().startswith("=") else 2
             found.append((i - 1, level, lines[i - 1].strip()))  # setext: underlines the line above
     return found
+
+
+def _atx(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line, in time linear in the line's length."""
+    m = _ATX_OPEN.match(line)
+    if m is None:
+        return None
+    text = line[m.end() :].strip(" \t")
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1] in " \t"):
+        text = closed.rstrip(" \t")  # an optional closing sequence: "## Data ##"
+    return len(m.group(1)), text
 
 
 def _paragraph_line(lines: list[str], i: int) -> bool:

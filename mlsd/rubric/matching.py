@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import regex
 
 from mlsd.rubric.negation import WORDS, in_passing, is_negated, wordset
 
@@ -187,10 +189,39 @@ def _build(phrase: str) -> tuple[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=4096)
 def compile_phrase(phrase: str) -> re.Pattern[str]:
-    """Compile one ``match`` alternative; ``re:`` phrases are taken as regular expressions."""
-    if phrase.startswith("re:"):
-        return re.compile(phrase[3:], re.IGNORECASE)
+    """Compile one plain ``match`` alternative (``re:`` phrases go through ``_search_re``)."""
     return re.compile(phrase_regex(phrase), re.IGNORECASE)
+
+
+# A ``re:`` phrase comes from a case file, which may come from a stranger: one search may
+# take at most this long, so a catastrophic pattern (``(a|aa)+c``) cannot hang a session.
+# Plain phrases compile to regexes mlsd builds itself, which do not backtrack like that.
+RE_TIMEOUT_SECONDS = 0.05
+TIMED_OUT: set[str] = set()  # re: phrases that hit the bound; they are not tried again
+
+
+@lru_cache(maxsize=1024)
+def _compile_re(source: str) -> regex.Pattern[str]:
+    return regex.compile(source, regex.IGNORECASE | regex.VERSION0)
+
+
+def _matches(phrase: str, text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, words) of each occurrence; a ``re:`` phrase runs under a time bound."""
+    if not phrase.startswith("re:"):
+        for m in compile_phrase(phrase).finditer(text):
+            yield m.start(), m.end(), m.group()
+        return
+    if phrase in TIMED_OUT:
+        return
+    try:
+        found = [
+            (m.start(), m.end(), m.group())
+            for m in _compile_re(phrase[3:]).finditer(text, timeout=RE_TIMEOUT_SECONDS)
+        ]
+    except TimeoutError:
+        TIMED_OUT.add(phrase)
+        return
+    yield from found
 
 
 # -- finding ------------------------------------------------------------------------
@@ -272,14 +303,12 @@ def find(phrases: Iterable[str], text: str, *, negation: bool = True) -> Match |
     for phrase in phrases:
         if not _may_match(phrase, text):
             continue
-        for m in compile_phrase(phrase).finditer(text):
-            if m.end() == m.start():
+        for start, end, words in _matches(phrase, text):
+            if end == start:
                 continue
-            if negation and (
-                is_negated(text, m.start(), m.end()) or in_passing(text, m.start(), m.end())
-            ):
+            if negation and (is_negated(text, start, end) or in_passing(text, start, end)):
                 continue
-            return Match(phrase, m.start(), m.end(), m.group())
+            return Match(phrase, start, end, words)
     return None
 
 
