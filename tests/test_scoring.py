@@ -285,3 +285,26 @@ def test_score_a_stored_session(run) -> None:
     missing = run("score", "ffffffff")
     assert missing.code == 1
     assert "no session" in missing.err
+
+
+def test_a_point_made_in_another_step_counts_and_says_where(
+    case: Case, framework: Framework
+) -> None:
+    report = score(case, framework, {"alpha": "First. We would use bmword here. Then more."})
+    bm = next(p for p in report.step("beta").points if p.id == "bm")
+    assert bm.covered and bm.evidence is not None
+    assert bm.evidence.step_id == "alpha" and not bm.evidence.follow_up
+    assert bm.evidence.sentence == "We would use bmword here."
+    assert bm.evidence.sentence[bm.evidence.start : bm.evidence.end] == "bmword"
+
+
+def test_a_follow_up_answer_counts_for_its_step(case: Case, framework: Framework) -> None:
+    report = score(case, framework, {"alpha": "x"}, follow_ups={"alpha": "Also asword, surely."})
+    found = next(p for p in report.step("alpha").points if p.id == "as")
+    assert found.evidence is not None and found.evidence.follow_up
+    # the step's own answer is searched first
+    report = score(
+        case, framework, {"alpha": "amword first"}, follow_ups={"alpha": "and amword again"}
+    )
+    am = next(p for p in report.step("alpha").points if p.id == "am")
+    assert am.evidence is not None and not am.evidence.follow_up

@@ -138,10 +138,20 @@ def score_session(
         framework,
         record.answers,
         level=level or record.level,
+        follow_ups=follow_up_answers(record),
         clarifications_asked=record.clarification_ids,
         hints=record.hints,
         seconds=record.seconds,
     )
+
+
+def follow_up_answers(record: SessionRecord) -> dict[str, str]:
+    """Step id -> the candidate's answers to that step's follow-ups, joined."""
+    joined: dict[str, list[str]] = {}
+    for f in record.follow_ups:
+        if f.answer and f.answer.strip():
+            joined.setdefault(f.step_id, []).append(f.answer)
+    return {step: "\n\n".join(parts) for step, parts in joined.items()}
 
 
 def feedback_json(record: SessionRecord, case: Case, framework: Framework) -> ReportJson:

@@ -20,6 +20,7 @@ The rules, documented for users in docs/scoring.md:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -35,8 +36,19 @@ Source = Literal["framework", "case"]
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Where a point was made: the sentence that earned it, and in which answer."""
+
+    step_id: str  # the step whose answer (or follow-up answer) made it
+    follow_up: bool  # made in the answer to a follow-up question
+    sentence: str
+    start: int  # the matched words, within ``sentence``
+    end: int
+
+
+@dataclass(frozen=True)
 class PointResult:
-    """One rubric point judged against one step's answer."""
+    """One rubric point judged against the whole session."""
 
     id: str
     point: str
@@ -45,11 +57,17 @@ class PointResult:
     level: Level
     weight: int
     expected: bool  # at or below the session's level
-    match: Match | None  # where the answer covers it; None when it does not
+    match: Match | None  # the words that made it, in the text named by ``evidence``
+    evidence: Evidence | None = None
 
     @property
     def covered(self) -> bool:
         return self.match is not None
+
+    @property
+    def key(self) -> str:
+        """Unique within a case: the framework and the case may reuse an id."""
+        return f"{self.source}:{self.id}"
 
     @property
     def bonus(self) -> bool:
@@ -152,15 +170,22 @@ def score(
     answers: Mapping[str, str],
     *,
     level: Level = "senior",
+    follow_ups: Mapping[str, str] | None = None,
     clarifications_asked: Sequence[str] = (),
     hints: Mapping[str, int] | None = None,
     seconds: Mapping[str, float] | None = None,
 ) -> Report:
-    """Judge every step's answer against its rubric points; pure and deterministic."""
+    """Judge every rubric point against the whole session; pure and deterministic.
+
+    A point is looked for in its own step's answer first, then that step's follow-up
+    answers, then everywhere else in the session: a point made in another step (or in
+    reply to a follow-up) still counts, and the evidence says where it was made.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; the levels are {', '.join(LEVELS)}")
     hints = hints or {}
     seconds = seconds or {}
+    texts = _session_texts(framework, answers, follow_ups or {})
     steps: list[StepReport] = []
     for fstep in framework.steps:
         cstep = case.steps.get(fstep.id)
@@ -168,9 +193,10 @@ def score(
         attempted = bool(answer.strip())
         rubric: list[tuple[Source, RubricPoint]] = [("framework", p) for p in fstep.rubric]
         rubric += [("case", p) for p in (cstep.rubric if cstep else [])]
-        points = tuple(_judge(p, source, answer, attempted, level) for source, p in rubric)
+        order = _search_order(texts, fstep.id)
+        points = tuple(_judge(p, source, order, level) for source, p in rubric)
         expected = [p for p in points if p.expected]
-        follow_ups = tuple(
+        ready = tuple(
             FollowUpResult(
                 f.question,
                 tuple(f.listen_for),
@@ -185,7 +211,7 @@ def score(
                 answer=answer,
                 attempted=attempted,
                 points=points,
-                follow_ups=follow_ups,
+                follow_ups=ready,
                 reference=cstep.reference if cstep else "",
                 covered_weight=sum(p.weight for p in expected if p.covered),
                 expected_weight=sum(p.weight for p in expected),
@@ -206,9 +232,33 @@ def score(
     )
 
 
-def _judge(
-    point: RubricPoint, source: Source, answer: str, attempted: bool, level: Level
-) -> PointResult:
+_Text = tuple[str, bool, str]  # (step id, is a follow-up answer, text)
+
+
+def _session_texts(
+    framework: Framework, answers: Mapping[str, str], follow_ups: Mapping[str, str]
+) -> list[_Text]:
+    texts: list[_Text] = []
+    for step_id in framework.step_ids:
+        for text, is_follow_up in ((answers.get(step_id), False), (follow_ups.get(step_id), True)):
+            if text and text.strip():
+                texts.append((step_id, is_follow_up, text))
+    return texts
+
+
+def _search_order(texts: Sequence[_Text], step_id: str) -> list[_Text]:
+    """The step's own answer, then its follow-ups, then the rest of the session in order."""
+    return sorted(texts, key=lambda t: (t[0] != step_id, t[1]))
+
+
+def _judge(point: RubricPoint, source: Source, texts: Sequence[_Text], level: Level) -> PointResult:
+    match: Match | None = None
+    evidence: Evidence | None = None
+    for step_id, is_follow_up, text in texts:
+        match = find(point.match, text)
+        if match is not None:
+            evidence = _evidence(step_id, is_follow_up, text, match)
+            break
     return PointResult(
         id=point.id,
         point=point.point,
@@ -217,7 +267,35 @@ def _judge(
         level=point.level,
         weight=point.weight,
         expected=rank(point.level) <= rank(level),
-        match=find(point.match, answer) if attempted else None,
+        match=match,
+        evidence=evidence,
+    )
+
+
+# A sentence ends at . ! or ? before white space, or at a line break; bullets and
+# headings start new ones. Long run-ons are cut to this many characters either side.
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+SENTENCE_REACH = 200
+
+
+def _evidence(step_id: str, follow_up: bool, text: str, match: Match) -> Evidence:
+    """The sentence around the matched words: the candidate's claim, not a fragment."""
+    lo = max(0, match.start - SENTENCE_REACH)
+    hi = min(len(text), match.end + SENTENCE_REACH)
+    start = lo
+    for m in _SENTENCE_END.finditer(text, lo, match.start):
+        start = m.end()
+    end_m = _SENTENCE_END.search(text, match.end, hi)
+    end = end_m.end() if end_m else hi
+    raw = text[start:end]
+    lead = len(raw) - len(raw.lstrip())
+    sentence = raw.strip()
+    return Evidence(
+        step_id=step_id,
+        follow_up=follow_up,
+        sentence=sentence,
+        start=match.start - start - lead,
+        end=match.end - start - lead,
     )
 
 

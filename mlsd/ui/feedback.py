@@ -29,25 +29,36 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def quote(answer: str, point: PointResult) -> Text:
-    """The matched words in a little of their context, the words themselves highlighted."""
+def quote(point: PointResult) -> Text:
+    """The sentence that earned the point, the matched words highlighted."""
     text = Text()
-    if point.match is None:
+    ev = point.evidence
+    if ev is None:
         return text
-    start, end = point.match.start, point.match.end
-    left = max(0, start - CONTEXT)
-    right = min(len(answer), end + CONTEXT)
-    before, after = answer[left:start], answer[end:right]
+    sentence = ev.sentence
+    start, end = ev.start, ev.end
+    left = max(0, start - CONTEXT * 2)
+    right = min(len(sentence), end + CONTEXT * 2)
+    before, after = sentence[left:start], sentence[end:right]
     if left and " " in before:
         before = before[before.index(" ") :]  # start on a whole word
-    if right < len(answer) and " " in after:
+    if right < len(sentence) and " " in after:
         after = after[: after.rindex(" ")]
     text.append("“" + ("…" if left else ""), style="muted")
     text.append(_flat(before) + (" " if before[-1:].isspace() else ""), style="muted")
-    text.append(_flat(answer[start:end]), style="good")
+    text.append(_flat(sentence[start:end]), style="good")
     text.append((" " if after[:1].isspace() else "") + _flat(after), style="muted")
-    text.append(("…" if right < len(answer) else "") + "”", style="muted")
+    text.append(("…" if right < len(sentence) else "") + "”", style="muted")
     return text
+
+
+def _where(point: PointResult, step: StepReport, titles: dict[str, str]) -> str:
+    """Where a point was made, when that is not simply this step's answer."""
+    ev = point.evidence
+    if ev is None or (ev.step_id == step.id and not ev.follow_up):
+        return ""
+    place = titles.get(ev.step_id, ev.step_id)
+    return f"  (in your follow-up answer, {place})" if ev.follow_up else f"  (made in {place})"
 
 
 def header(report: Report) -> Text:
@@ -114,8 +125,9 @@ def _point_line(mark: str, style: str, point: PointResult) -> Text:
     return line
 
 
-def step_view(step: StepReport) -> RenderableType:
+def step_view(step: StepReport, titles: dict[str, str] | None = None) -> RenderableType:
     """One step's points: covered with the words that showed it, missed with why."""
+    titles = titles or {}
     body: list[RenderableType] = []
     if not step.attempted:
         body.append(
@@ -128,8 +140,11 @@ def step_view(step: StepReport) -> RenderableType:
         line = _point_line("★" if point.bonus else "✓", "good", point)
         if point.bonus:
             line.append("  bonus: above your level", style="muted")
+        where = _where(point, step, titles)
+        if where:
+            line.append(where, style="muted")
         line.append("\n    ")
-        line.append_text(quote(step.answer, point))
+        line.append_text(quote(point))
         body.append(line)
     for point in step.missed:
         line = _point_line("✗", "miss", point)
@@ -165,7 +180,8 @@ def references_view(report: Report) -> RenderableType | None:
 
 def feedback_view(report: Report) -> RenderableType:
     parts: list[RenderableType] = [header(report), summary_table(report), signal_lines(report)]
-    parts += [step_view(step) for step in report.steps]
+    titles = {s.id: s.title for s in report.steps}
+    parts += [step_view(step, titles) for step in report.steps]
     references = references_view(report)
     if references is not None:
         parts += [Text("Reference notes for the steps you attempted", style="bold"), references]
