@@ -299,3 +299,52 @@ def test_a_typed_question_in_other_words_finds_its_clarification():
     assert found is not None
     assert found.id == "scale"
     assert best_clarification("what colour is the office carpet", case.clarifications) is None
+
+
+@pytest.mark.parametrize(
+    ("phrases", "text"),
+    [
+        # the feedback review's name-dropping examples: named, rejected or deferred
+        (
+            ["watch time"],
+            "I'd ignore watch time for now because it's harder to measure than clicks.",
+        ),
+        (
+            ["multi-task"],
+            "We could use a multi-task model with several heads, but that's overkill for v1.",
+        ),
+        (["calibrat"], "Calibration, fairness and explainability are also things to keep in mind."),
+        (["feature store"], "We won't need a feature store."),
+        (["feature store"], "Forget the feature store, a cache is enough."),
+        (["reranker"], "Later we could add a reranker, guardrails and caching."),
+        (
+            ["selection bias"],
+            "There's also selection bias, which we can look at in a later iteration.",
+        ),
+        (["social features"], "Social features have privacy complications, so I'd defer those."),
+        (["distillation"], "Distillation is the long-term direction."),
+    ],
+)
+def test_deferred_and_rejected_mentions_do_not_count(phrases: list[str], text: str) -> None:
+    assert not covers(phrases, text)
+
+
+@pytest.mark.parametrize(
+    ("phrases", "text"),
+    [
+        (["calibrat"], "Later we calibrate with isotonic regression on a fresh day of data."),
+        (["GBDT"], "We start with a GBDT now, but a DNN would be overkill for v1."),
+        (["ethnicity"], "Postcode acts as a proxy for ethnicity, so I'd leave them out."),
+        (["slice"], "Slice everything: new vs returning, country, device, payment method."),
+    ],
+)
+def test_committed_mentions_next_to_a_hedge_still_count(phrases: list[str], text: str) -> None:
+    assert covers(phrases, text)
+
+
+def test_a_bare_list_of_names_only_counts_where_a_name_is_enough() -> None:
+    listing = "Monitor data drift, concept drift, feature drift and model performance."
+    assert find(["concept drift"], listing, listing_counts=False) is None
+    assert find(["concept drift"], listing) is not None
+    said = "Concept drift is when the click-given-features relation moves, e.g. after a redesign."
+    assert find(["concept drift"], said, listing_counts=False) is not None

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from mlsd.rubric.hedging import deferred, listed
 from mlsd.rubric.negation import WORDS, in_passing, is_negated, wordset
 
 if TYPE_CHECKING:
@@ -293,12 +294,15 @@ def _lower(text: str) -> str:
     return text.lower()
 
 
-def find(phrases: Iterable[str], text: str, *, negation: bool = True) -> Match | None:
+def find(
+    phrases: Iterable[str], text: str, *, negation: bool = True, listing_counts: bool = True
+) -> Match | None:
     """The first counted occurrence of the first of ``phrases`` that occurs, or None.
 
     Any one alternative is enough; they are tried in the order the author listed them.
-    Occurrences the candidate negated are skipped, so a later, affirmative mention
-    still counts.
+    Occurrences the candidate negated or deferred are skipped, so a later, affirmative
+    mention still counts; without ``listing_counts``, so are bare mentions in a list of
+    names (for points that need substance, not a name).
     """
     for phrase in phrases:
         if not _may_match(phrase, text):
@@ -306,7 +310,12 @@ def find(phrases: Iterable[str], text: str, *, negation: bool = True) -> Match |
         for start, end, words in _matches(phrase, text):
             if end == start:
                 continue
-            if negation and (is_negated(text, start, end) or in_passing(text, start, end)):
+            if negation and (
+                is_negated(text, start, end)
+                or in_passing(text, start, end)
+                or deferred(text, start, end)
+                or (not listing_counts and listed(text, start, end))
+            ):
                 continue
             return Match(phrase, start, end, words)
     return None

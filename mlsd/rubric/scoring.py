@@ -235,6 +235,16 @@ def score(
 _Text = tuple[str, bool, str]  # (step id, is a follow-up answer, text)
 
 
+def needs_substance(point: RubricPoint) -> bool:
+    """Naming the idea in a list of names is not enough for this point.
+
+    Points a senior or staff interviewer listens for are about why and how, so a name in
+    a list ("calibration, fairness, explainability") does not make them; at mid level,
+    naming the right feature or metric often is the point.
+    """
+    return point.level != "mid"
+
+
 def _session_texts(
     framework: Framework, answers: Mapping[str, str], follow_ups: Mapping[str, str]
 ) -> list[_Text]:
@@ -255,7 +265,7 @@ def _judge(point: RubricPoint, source: Source, texts: Sequence[_Text], level: Le
     match: Match | None = None
     evidence: Evidence | None = None
     for step_id, is_follow_up, text in texts:
-        match = find(point.match, text)
+        match = find(point.match, text, listing_counts=not needs_substance(point))
         if match is not None:
             evidence = _evidence(step_id, is_follow_up, text, match)
             break
