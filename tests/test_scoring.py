@@ -212,6 +212,10 @@ def test_json_shape_is_stable_and_versioned(case: Case, framework: Framework) ->
         "match": {"start": 7, "end": 13, "text": "amword", "phrase": "amword"},
         "point": "Point am.",  # added in format 1 for readers of the JSON: fields only grow
         "why": "Because am.",
+        "override": None,
+        "made_in": "alpha",
+        "made_in_follow_up": False,
+        "evidence": "We use amword here.",
     }
     assert next(p for p in alpha["points"] if p["id"] == "alpha-generic")["source"] == "framework"
     assert data["steps"][1]["attempted"] is False
@@ -308,3 +312,28 @@ def test_a_follow_up_answer_counts_for_its_step(case: Case, framework: Framework
     )
     am = next(p for p in report.step("alpha").points if p.id == "am")
     assert am.evidence is not None and not am.evidence.follow_up
+
+
+def test_the_candidates_calls_are_kept_apart_from_the_scorers(
+    case: Case, framework: Framework
+) -> None:
+    answers = {"alpha": "We use amword here.", "beta": "bmword too."}
+    plain = score(case, framework, answers, level="mid")
+    called = score(
+        case,
+        framework,
+        answers,
+        level="mid",
+        overrides={"case:am": "reject", "case:as": "accept"},
+    )
+    # the scorer's own figures do not move
+    assert called.coverage == plain.coverage and called.calls is not None
+    assert plain.calls is None
+    am = next(p for p in called.step("alpha").points if p.id == "am")
+    assert am.covered and not am.credited and am.override == "reject"
+    assert called.calls.accepted == 1 and called.calls.rejected == 1
+    assert called.coverage_with_calls is not None
+    assert called.coverage_with_calls < called.coverage  # am (weight 2) out, as (senior) bonus
+    data = report_to_json(called)
+    assert data["with_your_calls"] is not None
+    assert data["with_your_calls"]["accepted"] == 1

@@ -139,6 +139,7 @@ def score_session(
         record.answers,
         level=level or record.level,
         follow_ups=follow_up_answers(record),
+        overrides=record.overrides,
         clarifications_asked=record.clarification_ids,
         hints=record.hints,
         seconds=record.seconds,

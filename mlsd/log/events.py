@@ -21,7 +21,6 @@ from typing import ClassVar, Literal
 
 Mode = Literal["practice", "interview"]
 Status = Literal["active", "paused", "finished"]
-Verdict = Literal["accept", "reject"]
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ class Override:
 
     kind: ClassVar[str] = "override"
     point: str = ""  # "<source>:<id>"
-    verdict: str = "accept"
+    verdict: str = "accept"  # "accept", "reject", or "clear" to take a call back
 
 
 Payload = (

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mlsd._util.levels import Level
+from mlsd._util.verdicts import Verdict
 from mlsd.log import events as ev
 from mlsd.log.events import Mode, Status
 from mlsd.log.records import (
@@ -116,7 +117,7 @@ def project(
     skipped: dict[str, int] = {}  # step -> revisions it had when skipped
     seconds: dict[str, float] = {}
     drafts: dict[str, tuple[str, int]] = {}
-    overrides: dict[str, str] = {}
+    overrides: dict[str, Verdict] = {}
     state = _Interview()
     for event in events:
         step, p = event.step_id, event.payload
@@ -137,7 +138,10 @@ def project(
         elif isinstance(p, ev.Draft) and step:
             drafts[step] = (p.text, p.base_revision)
         elif isinstance(p, ev.Override):
-            overrides[p.point] = p.verdict
+            if p.verdict in ("accept", "reject"):
+                overrides[p.point] = "accept" if p.verdict == "accept" else "reject"
+            else:
+                overrides.pop(p.point, None)
         else:
             state.apply(event)
     return SessionRecord(

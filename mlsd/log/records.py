@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from mlsd._util.levels import Level
+from mlsd._util.verdicts import Verdict
 from mlsd.log.events import Event, Mode, Payload, Status
 
 P = TypeVar("P", bound=Payload)
@@ -123,7 +124,8 @@ class SessionRecord:
     skipped: list[str] = field(default_factory=list)  # skipped and not answered since
     seconds: dict[str, float] = field(default_factory=dict)  # step id -> time spent
     drafts: dict[str, str] = field(default_factory=dict)  # step id -> live half-typed text
-    overrides: dict[str, str] = field(default_factory=dict)  # "<source>:<id>" -> verdict
+    # "<source>:<id>" -> the candidate's own call on a rubric point
+    overrides: dict[str, Verdict] = field(default_factory=dict)
     interview: InterviewState = field(default_factory=InterviewState)
     events: list[Event] = field(default_factory=list)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from mlsd._util.levels import Level
+from mlsd._util.verdicts import Verdict
 from mlsd.rubric.levels import MEETS, PARTLY
 from mlsd.rubric.scoring import MEASURES, Report, Source, StepReport
 
@@ -35,6 +36,10 @@ class PointJson(TypedDict):
     match: MatchJson | None
     point: str
     why: str
+    override: Verdict | None  # the candidate's own call; "covered" stays the scorer's
+    made_in: str | None  # the step whose answer made it, when covered
+    made_in_follow_up: bool
+    evidence: str | None  # the sentence that earned it
 
 
 class FollowUpJson(TypedDict):
@@ -93,6 +98,13 @@ class TimeJson(TypedDict):
     budget_seconds: float
 
 
+class CallsJson(TypedDict):
+    accepted: int
+    rejected: int
+    coverage: float | None
+    level_signal: str
+
+
 class ReportJson(TypedDict):
     format: int
     measures: str
@@ -107,6 +119,7 @@ class ReportJson(TypedDict):
     hints: int
     penalties: list[str]
     steps: list[StepJson]
+    with_your_calls: CallsJson | None  # the figures with the candidate's accept/reject calls
 
 
 def _r(value: float | None) -> float | None:
@@ -142,6 +155,14 @@ def report_to_json(report: Report) -> ReportJson:
         "hints": report.hints,
         "penalties": [],
         "steps": [_step_json(s) for s in report.steps],
+        "with_your_calls": None
+        if report.calls is None
+        else {
+            "accepted": report.calls.accepted,
+            "rejected": report.calls.rejected,
+            "coverage": _r(report.coverage_with_calls),
+            "level_signal": report.calls.level_signal.summary,
+        },
     }
 
 
@@ -175,6 +196,10 @@ def _step_json(step: StepReport) -> StepJson:
                 },
                 "point": p.point,
                 "why": p.why,
+                "override": p.override,
+                "made_in": p.evidence.step_id if p.evidence else None,
+                "made_in_follow_up": bool(p.evidence and p.evidence.follow_up),
+                "evidence": p.evidence.sentence if p.evidence else None,
             }
             for p in step.points
         ],

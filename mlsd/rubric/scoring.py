@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mlsd._util.levels import LEVELS, Level, rank
+from mlsd._util.verdicts import Verdict
 from mlsd.cases.models import Case, Framework, RubricPoint
 from mlsd.rubric.levels import LevelSignal, level_signal
 from mlsd.rubric.matching import Match, covers, find
@@ -59,10 +60,19 @@ class PointResult:
     expected: bool  # at or below the session's level
     match: Match | None  # the words that made it, in the text named by ``evidence``
     evidence: Evidence | None = None
+    override: Verdict | None = None  # the candidate's own call, kept apart from the machine's
 
     @property
     def covered(self) -> bool:
+        """The scorer's verdict: the words were found."""
         return self.match is not None
+
+    @property
+    def credited(self) -> bool:
+        """The verdict with the candidate's own call, where they made one."""
+        if self.override is not None:
+            return self.override == "accept"
+        return self.covered
 
     @property
     def key(self) -> str:
@@ -93,6 +103,7 @@ class StepReport:
     reference: str
     covered_weight: int  # of expected points
     expected_weight: int
+    credited_weight: int  # of expected points, with the candidate's own calls
     hints: int
     seconds: float | None
     budget_seconds: float
@@ -124,6 +135,16 @@ class ClarificationReport:
 
 
 @dataclass(frozen=True)
+class CallsSummary:
+    """The figures once the candidate's own accept/reject calls are applied."""
+
+    accepted: int
+    rejected: int
+    credited_weight: int
+    level_signal: LevelSignal
+
+
+@dataclass(frozen=True)
 class Report:
     case_id: str
     case_title: str
@@ -133,11 +154,21 @@ class Report:
     level_signal: LevelSignal
     covered_weight: int
     expected_weight: int
+    # With the candidate's own calls; None when they made none, so every figure can show
+    # the machine's verdict and theirs apart.
+    calls: CallsSummary | None = None
 
     @property
     def coverage(self) -> float:
         """Weighted over every step; a step not attempted counts with nothing covered."""
         return _ratio(self.covered_weight, self.expected_weight, True)
+
+    @property
+    def coverage_with_calls(self) -> float | None:
+        """The same with the candidate's own calls; None when they made none."""
+        if self.calls is None:
+            return None
+        return _ratio(self.calls.credited_weight, self.expected_weight, True)
 
     @property
     def hints(self) -> int:
@@ -171,6 +202,7 @@ def score(
     *,
     level: Level = "senior",
     follow_ups: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Verdict] | None = None,
     clarifications_asked: Sequence[str] = (),
     hints: Mapping[str, int] | None = None,
     seconds: Mapping[str, float] | None = None,
@@ -186,6 +218,7 @@ def score(
     hints = hints or {}
     seconds = seconds or {}
     texts = _session_texts(framework, answers, follow_ups or {})
+    overrides = overrides or {}
     steps: list[StepReport] = []
     for fstep in framework.steps:
         cstep = case.steps.get(fstep.id)
@@ -194,7 +227,10 @@ def score(
         rubric: list[tuple[Source, RubricPoint]] = [("framework", p) for p in fstep.rubric]
         rubric += [("case", p) for p in (cstep.rubric if cstep else [])]
         order = _search_order(texts, fstep.id)
-        points = tuple(_judge(p, source, order, level) for source, p in rubric)
+        points = tuple(
+            _judge(p, source, order, level, overrides.get(f"{source}:{p.id}"))
+            for source, p in rubric
+        )
         expected = [p for p in points if p.expected]
         ready = tuple(
             FollowUpResult(
@@ -215,6 +251,7 @@ def score(
                 reference=cstep.reference if cstep else "",
                 covered_weight=sum(p.weight for p in expected if p.covered),
                 expected_weight=sum(p.weight for p in expected),
+                credited_weight=sum(p.weight for p in expected if p.credited),
                 hints=int(hints.get(fstep.id, 0)),
                 seconds=seconds.get(fstep.id),
                 budget_seconds=fstep.minutes * 60.0,
@@ -229,6 +266,21 @@ def score(
         level_signal=_level_signal(steps),
         covered_weight=sum(s.covered_weight for s in steps),
         expected_weight=sum(s.expected_weight for s in steps),
+        calls=_calls(steps),
+    )
+
+
+def _calls(steps: Sequence[StepReport]) -> CallsSummary | None:
+    points = [p for s in steps for p in s.points]
+    if all(p.override is None for p in points):
+        return None
+    return CallsSummary(
+        accepted=sum(1 for p in points if p.override == "accept"),
+        rejected=sum(1 for p in points if p.override == "reject"),
+        credited_weight=sum(s.credited_weight for s in steps),
+        level_signal=level_signal(
+            [(p.level, p.weight if p.credited else 0, p.weight) for p in points]
+        ),
     )
 
 
@@ -261,7 +313,13 @@ def _search_order(texts: Sequence[_Text], step_id: str) -> list[_Text]:
     return sorted(texts, key=lambda t: (t[0] != step_id, t[1]))
 
 
-def _judge(point: RubricPoint, source: Source, texts: Sequence[_Text], level: Level) -> PointResult:
+def _judge(
+    point: RubricPoint,
+    source: Source,
+    texts: Sequence[_Text],
+    level: Level,
+    override: Verdict | None,
+) -> PointResult:
     match: Match | None = None
     evidence: Evidence | None = None
     for step_id, is_follow_up, text in texts:
@@ -279,6 +337,7 @@ def _judge(point: RubricPoint, source: Source, texts: Sequence[_Text], level: Le
         expected=rank(point.level) <= rank(level),
         match=match,
         evidence=evidence,
+        override=override,
     )
 
 

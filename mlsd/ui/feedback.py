@@ -121,21 +121,30 @@ def _point_line(mark: str, style: str, point: PointResult) -> Text:
     line = Text()
     line.append(f"{mark} ", style=style)
     line.append(point.point)
-    line.append(f"  [{point.level}, weight {point.weight}]", style="muted")
+    line.append(f"  [{point.level}, weight {point.weight}; {point.key}]", style="muted")
+    if point.override == "accept" and not point.covered:
+        line.append("\n    your call: made (the scorer did not find it)", style="warn")
+    elif point.override == "reject" and point.covered:
+        line.append("\n    your call: not made (the scorer credited it)", style="warn")
     return line
 
 
-def step_view(step: StepReport, titles: dict[str, str] | None = None) -> RenderableType:
-    """One step's points: covered with the words that showed it, missed with why."""
+def step_view(
+    step: StepReport, titles: dict[str, str] | None = None, *, reveal: bool = False
+) -> RenderableType:
+    """One step's points: covered with the words that showed it, missed with why.
+
+    The missed points of a step not attempted stay hidden unless ``reveal``: they are the
+    case's answers, and a candidate who has not practised the step should not see them.
+    """
     titles = titles or {}
     body: list[RenderableType] = []
+    hidden = not step.attempted and not reveal
     if not step.attempted:
-        body.append(
-            Text(
-                f"Not attempted: 0 of {step.expected_weight} expected weight covered.",
-                style="miss",
-            )
-        )
+        note = f"Not attempted: {len(step.missed)} key points not made."
+        if hidden:
+            note += " They stay hidden so you can still practise it (--reveal shows them)."
+        body.append(Text(note, style="miss"))
     for point in step.covered:
         line = _point_line("★" if point.bonus else "✓", "good", point)
         if point.bonus:
@@ -146,12 +155,12 @@ def step_view(step: StepReport, titles: dict[str, str] | None = None) -> Rendera
         line.append("\n    ")
         line.append_text(quote(point))
         body.append(line)
-    for point in step.missed:
+    for point in () if hidden else step.missed:
         line = _point_line("✗", "miss", point)
         line.append("\n    why: ", style="muted")
         line.append(point.why.strip())
         body.append(line)
-    if step.follow_ups:
+    if step.follow_ups and not hidden:
         ready = Text("Follow-ups to be ready for:", style="bold")
         for follow in step.follow_ups:
             ready.append("\n  • ")
@@ -178,10 +187,33 @@ def references_view(report: Report) -> RenderableType | None:
     return table
 
 
-def feedback_view(report: Report) -> RenderableType:
+def calls_line(report: Report) -> Text | None:
+    """The figures with the candidate's own calls, beside (never instead of) the scorer's."""
+    calls = report.calls
+    if calls is None:
+        return None
+    text = Text("Your own calls: ", style="bold")
+    text.append(f"{calls.accepted} accepted, {calls.rejected} rejected. ")
+    text.append(f"With them, coverage is {percent(report.coverage_with_calls)}")
+    text.append(f" and the level signal {calls.level_signal.summary}", style="bold")
+    text.append(" (the figures above are the scorer's alone).", style="muted")
+    return text
+
+
+def feedback_view(report: Report, *, reveal: bool = False) -> RenderableType:
     parts: list[RenderableType] = [header(report), summary_table(report), signal_lines(report)]
+    calls = calls_line(report)
+    if calls is not None:
+        parts.append(calls)
     titles = {s.id: s.title for s in report.steps}
-    parts += [step_view(step, titles) for step in report.steps]
+    parts += [step_view(step, titles, reveal=reveal) for step in report.steps]
+    parts.append(
+        Text(
+            "Scorer wrong about a point? Record your own call with mlsd score SESSION "
+            "--accept ID or --reject ID (the id is in brackets after each point).",
+            style="muted",
+        )
+    )
     references = references_view(report)
     if references is not None:
         parts += [Text("Reference notes for the steps you attempted", style="bold"), references]

@@ -1,0 +1,62 @@
+"""Scoring a stored session for the candidate: which session, their own calls, the report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from mlsd._util.levels import Level
+from mlsd.cases.models import Case, Framework
+from mlsd.documents.export import case_for, score_session
+from mlsd.errors import MlsdError, SessionNotFoundError
+from mlsd.log import events as ev
+from mlsd.log.records import SessionRecord
+from mlsd.log.store import Store
+from mlsd.rubric.points import resolve_point
+from mlsd.rubric.scoring import Report
+
+
+def latest_with_answers(store: Store) -> str:
+    """The most recently used practice session that has answers (never an interview)."""
+    for row in store.list_sessions():
+        if row.mode == "practice" and row.steps_answered:
+            return row.id
+    raise SessionNotFoundError(
+        "no practice session with answers yet. Start one with: mlsd practice"
+    )
+
+
+def review_session(
+    store: Store,
+    ref: str | None,
+    dirs: list[Path],
+    framework: Framework,
+    *,
+    level: Level | None = None,
+    accept: Sequence[str] = (),
+    reject: Sequence[str] = (),
+    undo: Sequence[str] = (),
+) -> tuple[SessionRecord, Case, Report]:
+    """Score a session, first storing the candidate's calls on points the scorer got wrong.
+
+    Each call is an event in the session's log, shown as the candidate's own and kept
+    apart from the scorer's verdict in every figure; ``undo`` takes a call back.
+    """
+    record = store.load(latest_with_answers(store) if ref is None else store.resolve_id(ref))
+    if record.mode == "interview":
+        raise MlsdError(
+            f"session {record.short_id} is an interview: it has a scorecard, not answers to "
+            f"score. Write it with: mlsd export {record.short_id}"
+        )
+    case = case_for(record, dirs, framework)
+    calls = [
+        *((p, "accept") for p in accept),
+        *((p, "reject") for p in reject),
+        *((p, "clear") for p in undo),
+    ]
+    keys = [(resolve_point(case, framework, ref_), verdict) for ref_, verdict in calls]
+    for key, verdict in keys:
+        store.add_event(record.id, ev.Override(point=key, verdict=verdict))
+    if keys:
+        record = store.load(record.id)
+    return record, case, score_session(record, case, framework, level=level)

@@ -1,0 +1,38 @@
+"""Naming a rubric point from the command line: ``--accept calibrated-pctr``."""
+
+from __future__ import annotations
+
+import difflib
+
+from mlsd.cases.models import Case, Framework
+from mlsd.errors import MlsdError
+
+
+def point_keys(case: Case, framework: Framework) -> dict[str, list[str]]:
+    """Point id -> its keys (``case:<id>`` / ``framework:<id>``; both when an id is reused)."""
+    keys: dict[str, list[str]] = {}
+    for step in framework.steps:
+        for p in step.rubric:
+            keys.setdefault(p.id, []).append(f"framework:{p.id}")
+        case_step = case.steps.get(step.id)
+        for p in case_step.rubric if case_step else []:
+            keys.setdefault(p.id, []).append(f"case:{p.id}")
+    return keys
+
+
+def resolve_point(case: Case, framework: Framework, ref: str) -> str:
+    """The key of the point ``ref`` names: its id, or ``case:<id>`` / ``framework:<id>``."""
+    keys = point_keys(case, framework)
+    every = {k for found in keys.values() for k in found}
+    if ref in every:
+        return ref
+    found = keys.get(ref, [])
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise MlsdError(
+            f"{ref!r} names two points in {case.id}; say which: {' or '.join(sorted(found))}"
+        )
+    close = difflib.get_close_matches(ref, list(keys), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else " (see mlsd score SESSION --json)"
+    raise MlsdError(f"{case.id} has no rubric point {ref!r}{hint}")
