@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mlsd.cases.models import Framework
+from mlsd.cases.models import Case, Framework
 
 
 def _terms(text: str) -> tuple[str, ...]:
@@ -69,6 +69,9 @@ _NUMBERING = re.compile(r"^(?:step\s*)?(?:\d+(?:\.\d+)*|[ivx]+|[a-z])?[.):]?\s+"
 class Section:
     heading: str
     step: str | None  # the step it maps to; None when it stays with the one before
+    # How: "heading" (its title names the step), "content" (its text makes that step's
+    # points more than any other's), "before" (kept with the section before), "title".
+    how: str = "heading"
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,13 @@ def _paragraph_line(lines: list[str], i: int) -> bool:
     return not re.match(r"^ {0,3}(?:[-*+>#|]|\d+[.)]|`{3}|~{3})", lines[i])
 
 
-def split_doc(text: str, framework: Framework) -> SplitDoc:
-    """Cut a design doc into step answers by its headings (see the module docstring)."""
+def split_doc(text: str, framework: Framework, case: Case | None = None) -> SplitDoc:
+    """Cut a design doc into step answers by its headings (see the module docstring).
+
+    With ``case``, a heading that names no step goes to the step whose rubric points its
+    text makes most ("Candidate generation" to the model step, say); without, or when its
+    text makes none, it stays with the section before.
+    """
     lines = text.splitlines()
     headings = _headings(lines)
     sections: list[Section] = []
@@ -166,9 +174,18 @@ def split_doc(text: str, framework: Framework) -> SplitDoc:
     levels = [level for _, level, _ in headings]
     # A lone top-level heading opening the doc is its title ("Feed ranking design").
     title = bool(headings) and levels[0] == 1 and levels.count(1) == 1 and len(headings) > 1
+    ends = [index for index, _, _ in headings[1:]] + [len(lines)]
     for n, (index, _, heading) in enumerate(headings):
-        step = None if title and n == 0 else heading_step(heading, framework)
-        sections.append(Section(heading, step))
+        if title and n == 0:
+            sections.append(Section(heading, None, "title"))
+            bounds.append((index, None))
+            continue
+        step = heading_step(heading, framework)
+        how = "heading"
+        if step is None and case is not None:
+            step = closest_step("\n".join(lines[index + 1 : ends[n]]), case, framework)
+            how = "content"
+        sections.append(Section(heading, step, how if step else "before"))
         bounds.append((index, step))
     if not any(step for _, step in bounds):
         whole = text.strip()
@@ -186,3 +203,17 @@ def split_doc(text: str, framework: Framework) -> SplitDoc:
         start = index
     answers = {sid: "\n\n".join(parts) for sid, parts in chunks.items()}
     return SplitDoc(answers, tuple(sections), whole=False)
+
+
+def closest_step(text: str, case: Case, framework: Framework) -> str | None:
+    """The step whose points (generic and the case's) ``text`` makes most, by weight."""
+    from mlsd.rubric.matching import find
+
+    best: tuple[int, str] | None = None
+    for step in framework.steps:
+        case_step = case.steps.get(step.id)
+        points = [*step.rubric, *(case_step.rubric if case_step else [])]
+        weight = sum(p.weight for p in points if find(p.match, text) is not None)
+        if weight and (best is None or weight > best[0]):
+            best = (weight, step.id)
+    return best[1] if best else None

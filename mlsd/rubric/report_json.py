@@ -114,7 +114,7 @@ class ReportJson(TypedDict):
     covered_weight: int
     expected_weight: int
     level_signal: LevelSignalJson
-    clarifications: ClarificationsJson
+    clarifications: ClarificationsJson | None  # null when a design doc was scored
     time: TimeJson
     hints: int
     penalties: list[str]
@@ -144,7 +144,9 @@ def report_to_json(report: Report) -> ReportJson:
             "by_level": {lvl: _r(cov) for lvl, cov in signal.by_level},
             "thresholds": {"meets": MEETS, "partly": PARTLY},
         },
-        "clarifications": {
+        "clarifications": None
+        if clar is None
+        else {
             "asked": list(clar.asked),
             "key_total": len(clar.key_ids),
             "key_asked": list(clar.key_asked),

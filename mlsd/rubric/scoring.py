@@ -110,7 +110,8 @@ class StepReport:
 
     @property
     def coverage(self) -> float:
-        return _ratio(self.covered_weight, self.expected_weight, self.attempted)
+        """Its points' weight made anywhere in the session, over the weight expected."""
+        return _ratio(self.covered_weight, self.expected_weight, True)
 
     @property
     def covered(self) -> tuple[PointResult, ...]:
@@ -150,7 +151,7 @@ class Report:
     case_title: str
     level: Level
     steps: tuple[StepReport, ...]
-    clarifications: ClarificationReport
+    clarifications: ClarificationReport | None  # None for a design doc: nobody was asked
     level_signal: LevelSignal
     covered_weight: int
     expected_weight: int
@@ -203,7 +204,7 @@ def score(
     level: Level = "senior",
     follow_ups: Mapping[str, str] | None = None,
     overrides: Mapping[str, Verdict] | None = None,
-    clarifications_asked: Sequence[str] = (),
+    clarifications_asked: Sequence[str] | None = (),
     hints: Mapping[str, int] | None = None,
     seconds: Mapping[str, float] | None = None,
 ) -> Report:
@@ -262,7 +263,9 @@ def score(
         case_title=case.title,
         level=level,
         steps=tuple(steps),
-        clarifications=_clarifications(case, clarifications_asked),
+        clarifications=None
+        if clarifications_asked is None
+        else _clarifications(case, clarifications_asked),
         level_signal=_level_signal(steps),
         covered_weight=sum(s.covered_weight for s in steps),
         expected_weight=sum(s.expected_weight for s in steps),

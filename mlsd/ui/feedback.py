@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsd._util.formatting import percent
+from mlsd.rubric.docsplit import SplitDoc
 from mlsd.rubric.scoring import MEASURES, PointResult, Report, StepReport
 
 CONTEXT = 40  # characters of the answer shown either side of the matched words
@@ -77,7 +78,9 @@ def summary_table(report: Report) -> Table:
     table.add_column("Hints", justify="right")
     table.add_column("Time / budget", justify="right")
     for step in report.steps:
-        coverage = percent(step.coverage) if step.attempted else "not attempted"
+        coverage = percent(step.coverage)
+        if not step.attempted:
+            coverage = f"{coverage}, made elsewhere" if step.covered_weight else "not attempted"
         table.add_row(
             Text(step.title),
             Text(coverage, style="good" if step.coverage >= 0.65 else "miss"),
@@ -104,7 +107,7 @@ def signal_lines(report: Report) -> Text:
     parts = [f"{lvl} {percent(cov)}" for lvl, cov in signal.by_level if cov is not None]
     text.append(f"  ({', '.join(parts)} of each level's points)", style="muted")
     clar = report.clarifications
-    if clar.key_ids:
+    if clar is not None and clar.key_ids:
         text.append("\nKey clarifying questions asked: ", style="bold")
         text.append(f"{len(clar.key_asked)} of {len(clar.key_ids)}")
         for _, question in clar.key_missed:
@@ -197,6 +200,37 @@ def calls_line(report: Report) -> Text | None:
     text.append(f"With them, coverage is {percent(report.coverage_with_calls)}")
     text.append(f" and the level signal {calls.level_signal.summary}", style="bold")
     text.append(" (the figures above are the scorer's alone).", style="muted")
+    return text
+
+
+def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> Text:
+    """Which heading went to which step, so a surprising score can be explained."""
+    text = Text("How your doc was read", style="bold")
+    if doc.whole:
+        text.append(
+            "\nNo heading named a step, so every step's points were looked for in the whole doc.",
+            style="muted",
+        )
+        return text
+    last = titles.get(next(iter(titles)), "")
+    for section in doc.sections:
+        text.append("\n  ")
+        text.append(section.heading or "(untitled)")
+        text.append("  →  ", style="muted")
+        if section.how == "title":
+            text.append("the doc's title", style="muted")
+        elif section.step is not None:
+            last = titles.get(section.step, section.step)
+            text.append(last, style="step")
+            if section.how == "content":
+                text.append("  (by what it says: its heading names no step)", style="muted")
+        else:
+            text.append(f"{last}, with the section before", style="warn")
+            text.append("  (its heading names no step and its text no point)", style="muted")
+    text.append(
+        "\nPoints count wherever they are made; the steps only decide where they are shown.",
+        style="muted",
+    )
     return text
 
 

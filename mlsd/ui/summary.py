@@ -56,6 +56,8 @@ def summary_view(
     if report is None:
         return Group(table, footer)
     signal = report.level_signal
+    clar = report.clarifications
+    questions = f"{len(clar.key_asked)}/{len(clar.key_ids)}" if clar else "n/a"
     overall = Text.assemble(
         ("Key points covered: ", "bold"),
         f"{report.coverage:.0%} of those expected at {record.level} level",
@@ -63,6 +65,6 @@ def summary_view(
         ("Level signal: ", "bold"),
         signal.summary,
         (" · ", "muted"),
-        f"key clarifying questions asked: {len(report.clarifications.key_asked)}/{len(report.clarifications.key_ids)}",
+        f"key clarifying questions asked: {questions}",
     )
     return Group(table, overall, footer)
