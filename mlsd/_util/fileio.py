@@ -26,10 +26,7 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
     except OSError as exc:
         raise MlsdError(f"{path}: cannot write in {folder}: {exc.strerror}") from None
     try:
-        # mkstemp creates the file 0600; a document should get the user's usual mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -40,3 +37,18 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
             os.unlink(tmp)
         raise MlsdError(f"{path}: cannot write: {exc.strerror}") from None
     return path
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's own mode, else the user's usual mode for a new file.
+
+    mkstemp creates the file 0600. A new document should get what the umask allows; a
+    file written over with ``--force`` keeps its mode, so a private (0600) export stays
+    private rather than becoming readable by everyone.
+    """
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

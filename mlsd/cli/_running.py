@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 if TYPE_CHECKING:
+    from mlsd.errors import MlsdError
     from mlsd.log.records import SessionRecord
     from mlsd.run.lifecycle import Outcome
 
@@ -44,28 +46,62 @@ def run_saving(
     """The one place a practice or interview run is stopped and saved.
 
     Ctrl-C or Ctrl-D anywhere saves what was typed, says how to resume and exits 130;
-    an MlsdError mid-run (a locked store, a failing editor) saves too and says so.
+    SIGTERM and SIGHUP do the same (``ui.signals``) and exit 128 + the signal number.
+    An MlsdError mid-run (a failing editor) saves too and says so; when the store itself
+    refused the text, the message says where it was kept instead (``UnsavedError``).
     Returns the finished record, or None when the user paused.
     """
     from mlsd.errors import MlsdError
+    from mlsd.log.recovery import UnsavedError
+    from mlsd.ui.signals import signals_interrupt
 
-    try:
-        outcome = run()
-    except (KeyboardInterrupt, EOFError) as exc:
-        record = interrupted(exc)
-        typer.echo(f"\nSaved. Resume with: mlsd resume {record.short_id}", err=True)
-        raise typer.Exit(130) from None
-    except MlsdError as exc:
+    with signals_interrupt() as caught:
         try:
-            record = interrupted(None)
-        except MlsdError:
-            raise exc from None
-        raise MlsdError(
-            f"{exc.message}\n{saved} Resume with: mlsd resume {record.short_id}"
-        ) from None
+            outcome = run()
+        except BaseException as exc:
+            stop = caught.stop  # set by a signal, with what was on screen when it came
+            if stop is None and not isinstance(exc, (KeyboardInterrupt, EOFError, MlsdError)):
+                raise
+            caught.quiet()  # a second Ctrl-C or signal must not cut the save short
+            if stop is None and isinstance(exc, MlsdError):
+                _stop_on_error(exc, interrupted, saved, isinstance(exc, UnsavedError))
+            record = interrupted(stop if stop is not None else exc)
+            code = 128 + caught.signum if caught.signum is not None else 130
+            _say(f"\nSaved. Resume with: mlsd resume {record.short_id}")
+            raise typer.Exit(code) from None
     if outcome.paused:
-        typer.echo(
-            f"Paused and saved. Resume with: mlsd resume {outcome.record.short_id}", err=True
-        )
+        _say(f"Paused and saved. Resume with: mlsd resume {outcome.record.short_id}")
         return None
     return outcome.record
+
+
+def _stop_on_error(
+    exc: MlsdError,
+    interrupted: Callable[[BaseException | None], SessionRecord],
+    saved: str,
+    kept: bool,
+) -> NoReturn:
+    from mlsd.errors import MlsdError
+
+    try:
+        record = interrupted(None)
+    except MlsdError:
+        raise exc from None
+    if kept:  # the message already says where the text is and how to resume
+        raise exc from None
+    raise MlsdError(f"{exc.message}\n{saved} Resume with: mlsd resume {record.short_id}") from None
+
+
+def _say(text: str) -> None:
+    """A line on stderr; a closed terminal (SIGHUP) must not turn it into a traceback."""
+    with suppress(OSError):
+        typer.echo(text, err=True)
+
+
+@contextmanager
+def session_held(session_id: str, *, take_over: bool = False) -> Iterator[None]:
+    """Hold the session for this terminal while the block runs (``log.lock``)."""
+    from mlsd.log.lock import acquire
+
+    with acquire(session_id, take_over=take_over):
+        yield

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlsd.cli._options import CandidateLevelOpt, LevelChoice, MinutesOpt
-from mlsd.cli._running import require_terminal, run_saving
+from mlsd.cli._running import require_terminal, run_saving, session_held
 from mlsd.cli.app import app, options
 
 NO_TERMINAL = (
@@ -57,7 +57,8 @@ def interview(
         session_id = start(
             store, loaded, str(path), mode="interview", level=level.level, minutes=minutes
         )
-        drive(store, session_id, loaded, framework, scorecard, remember=scorecard is not None)
+        with session_held(session_id):
+            drive(store, session_id, loaded, framework, scorecard, remember=scorecard is not None)
 
 
 def drive(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlsd.cli._options import EditorOpt, ExportOpt, LevelChoice, LevelOpt, MinutesOpt, SessionArg
-from mlsd.cli._running import require_terminal, run_saving
+from mlsd.cli._running import require_terminal, run_saving, session_held
 from mlsd.cli.app import app, options
 
 if TYPE_CHECKING:
@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from mlsd.cases.models import Case, Framework
     from mlsd.log.records import SessionRecord
     from mlsd.log.store import Store
+
+TakeOverOpt = Annotated[
+    bool,
+    typer.Option(
+        "--take-over",
+        help="The session is open in another terminal: stop it there (it saves) and continue here.",
+    ),
+]
 
 NO_TERMINAL = (
     "To practise without prompts, write your answers in a YAML file and run: "
@@ -62,7 +70,8 @@ def practice(
         session_id = start(
             store, loaded, str(path), mode="practice", level=level.level, minutes=minutes
         )
-        _drive(store, session_id, loaded, framework, editor, export)
+        with session_held(session_id):
+            _drive(store, session_id, loaded, framework, editor, export)
 
 
 @app.command(rich_help_panel="Practise")
@@ -71,6 +80,7 @@ def resume(
     session: SessionArg = "latest",
     editor: EditorOpt = False,
     export: ExportOpt = None,
+    take_over: TakeOverOpt = False,
 ) -> None:
     """Continue a paused practice session or interview where it stopped, clock included."""
     from mlsd.cases.catalog import load_framework
@@ -80,14 +90,32 @@ def resume(
     framework = load_framework()
     _check_export_target(export)
     with open_store() as store:
-        record = store.resolve(session)
+        record = _resolve(store, session)
         case = _session_case(record, options(ctx).dirs(), framework)
-        if record.mode == "interview":
-            from mlsd.cli.interview import drive
+        with session_held(record.id, take_over=take_over):
+            if record.mode == "interview":
+                from mlsd.cli.interview import drive
 
-            drive(store, record.id, case, framework, export)
-            return
-        _drive(store, record.id, case, framework, editor, export)
+                drive(store, record.id, case, framework, export)
+                return
+            _drive(store, record.id, case, framework, editor, export)
+
+
+def _resolve(store: Store, ref: str) -> SessionRecord:
+    """The session, or where the text kept from a deleted one is."""
+    from mlsd.errors import SessionNotFoundError
+    from mlsd.log.recovery import find
+
+    try:
+        return store.resolve(ref)
+    except SessionNotFoundError as exc:
+        kept = find(ref)
+        if not kept:
+            raise
+        raise SessionNotFoundError(
+            f"{exc.message}. Text that could not be saved to it is kept in: "
+            + ", ".join(str(p) for p in kept)
+        ) from None
 
 
 def _session_case(record: SessionRecord, dirs: list[Path], framework: Framework) -> Case:

@@ -70,7 +70,7 @@ class Interview(Run):
             self.ui.note("This interview is already finished.")
             return Outcome(self.record, paused=False)
         resumed = self.state.started
-        self.begin(resumed)
+        restored = self.begin(resumed)
         step_id: str | None = None
         if not self.state.wrapping_up:
             step_id = self.state.current_step or self.framework.step_ids[0]
@@ -85,6 +85,8 @@ class Interview(Run):
                 where if resumed else None,
             )
         )
+        if restored:
+            self.ui.note(restored)
         if resumed:
             message = "Ready?"
             choices = [Choice("go", f"Continue at {where}"), Choice("pause", "Not now")]

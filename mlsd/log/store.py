@@ -13,7 +13,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import cast
@@ -23,12 +23,15 @@ from mlsd._util.levels import Level
 from mlsd.errors import SessionNotFoundError, StoreError
 from mlsd.log import events as ev
 from mlsd.log.events import Mode, Status
+from mlsd.log.failures import SessionGoneError, gone_message, signals_held, sqlite_errors
 from mlsd.log.projection import SessionRow, project
 from mlsd.log.records import AnswerEntry, SessionRecord, SessionSummary
 from mlsd.log.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "mlsd.db"
 BUSY_TIMEOUT_MS = 5000
+# SQLite's LIMIT is a signed 64-bit integer; a bigger one is a "datatype mismatch".
+MAX_LIMIT = 2**63 - 1
 
 
 def now() -> str:
@@ -130,32 +133,8 @@ class Store:
                     continue
                 raise
 
-    @contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                raise StoreError(
-                    f"{self.path} is locked by another running mlsd; finish or close it and try again."
-                ) from None
-            if "readonly" in text or "read-only" in text:
-                raise StoreError(
-                    f"{self.path} is read-only; set MLSD_HOME to a writable folder."
-                ) from None
-            if "unable to open" in text:
-                # WAL mode needs to create mlsd.db-wal and -shm beside it: typically the
-                # folder (or the whole disk) is read-only.
-                raise StoreError(
-                    f"cannot {doing} {self.path}: {text}. Set MLSD_HOME to a writable folder."
-                ) from None
-            raise StoreError(f"cannot {doing} {self.path}: {text}") from None
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path} is not a usable mlsd database ({exc}). Move it aside to start afresh; "
-                "it was not changed."
-            ) from None
+    def _errors(self, doing: str, session_id: str = "") -> AbstractContextManager[None]:
+        return sqlite_errors(self.path, doing, session_id)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -163,7 +142,7 @@ class Store:
         if self._batching:
             yield
             return
-        with self.conn:
+        with signals_held(), self.conn:
             yield
 
     @contextmanager
@@ -215,7 +194,7 @@ class Store:
     def save_answer(self, session_id: str, step_id: str, text: str) -> int:
         """Store a new revision of a step's answer; returns its revision number."""
         stamp = now()
-        with self._errors("save an answer in"), self._transaction():
+        with self._errors("save an answer in", session_id), self._transaction():
             row = self.conn.execute(
                 "SELECT COALESCE(MAX(revision), 0) FROM answers WHERE session_id = ? AND step_id = ?",
                 (session_id, step_id),
@@ -232,7 +211,7 @@ class Store:
 
     def add_event(self, session_id: str, payload: ev.Payload, step_id: str | None = None) -> None:
         stamp = now()
-        with self._errors("save to"), self._transaction():
+        with self._errors("save to", session_id), self._transaction():
             self.conn.execute(
                 "INSERT INTO events (session_id, kind, step_id, data, at) VALUES (?, ?, ?, ?, ?)",
                 (session_id, payload.kind, step_id, ev.encode(payload), stamp),
@@ -246,12 +225,18 @@ class Store:
             self._touch(session_id, stamp)
 
     def _touch(self, session_id: str, stamp: str) -> None:
-        """Mark the session as the most recently used, by a counter rather than the clock."""
-        self.conn.execute(
+        """Mark the session as the most recently used, by a counter rather than the clock.
+
+        No row to mark means the session was deleted elsewhere: the write is refused (and
+        rolled back) rather than silently landing nowhere.
+        """
+        cursor = self.conn.execute(
             "UPDATE sessions SET updated_at = ?,"
             " touched = (SELECT COALESCE(MAX(touched), 0) + 1 FROM sessions) WHERE id = ?",
             (stamp, session_id),
         )
+        if cursor.rowcount == 0:
+            raise SessionGoneError(gone_message(session_id))
 
     def delete(self, session_id: str) -> None:
         with self._errors("delete from"), self._transaction():
@@ -292,7 +277,7 @@ class Store:
         with self._errors("read"):
             row = self.conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if row is None:
-                raise SessionNotFoundError(f"no session {session_id!r}")
+                raise SessionGoneError(gone_message(session_id))
             answer_rows = self.conn.execute(
                 "SELECT step_id, text, revision, at, after_event FROM answers"
                 " WHERE session_id = ? ORDER BY id",
@@ -320,10 +305,11 @@ class Store:
             # an interview has no answers: its steps are the ones the interviewer reached
             "+ (SELECT COUNT(DISTINCT step_id) FROM events e WHERE e.session_id = s.id "
             f"AND e.kind = '{ev.Enter.kind}') AS answered "
-            "FROM sessions s ORDER BY s.touched DESC, s.rowid DESC"
+            "FROM sessions s ORDER BY s.touched DESC, s.rowid DESC LIMIT ?"
         )
+        bound = min(limit, MAX_LIMIT) if limit and limit > 0 else -1  # -1: no limit
         with self._errors("read"):
-            rows = self.conn.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
+            rows = self.conn.execute(sql, (bound,)).fetchall()
         return [
             SessionSummary(
                 r["id"],

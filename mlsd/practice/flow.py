@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from mlsd._util.formatting import clock
@@ -101,6 +101,7 @@ class Practice(Run):
         super().__init__(store, session_id, case, framework, clock=clock)
         self.ui = prompter
         self.use_editor = use_editor
+        self._open_follow_up: tuple[str, ev.FollowUp] | None = None  # asked, not yet answered
 
     # -- the flow ---------------------------------------------------------------------
 
@@ -112,7 +113,9 @@ class Practice(Run):
             self.record.minutes,
             resumed,
         )
-        self.begin(resumed)
+        restored = self.begin(resumed)
+        if restored:
+            self.ui.note(restored)
         step_id = self.next_step()
         if resumed:
             done = [s.title for s in self.framework.steps if s.id in self.record.answers]
@@ -132,9 +135,14 @@ class Practice(Run):
         return next((s for s in self.framework.step_ids if s not in done), None)
 
     def interrupted(self, draft: str = "") -> SessionRecord:
-        """Also keep a half-typed answer to the step in progress, offered again on resume."""
+        """Also keep a half-typed answer to the step in progress, offered again on resume.
+
+        Half a follow-up answer becomes that follow-up's answer (resume moves past it)."""
         step_id = self.timer.step
-        if step_id is not None and draft.strip():
+        if self._open_follow_up is not None and draft.strip():
+            asked_in, asked = self._open_follow_up
+            self.commit(replace(asked, answer=draft), asked_in)
+        elif step_id is not None and draft.strip():
             self.commit(ev.Draft(text=draft, base_revision=self.record.revisions(step_id)), step_id)
         return super().interrupted()
 
@@ -151,9 +159,7 @@ class Practice(Run):
         while True:
             if self.use_editor:
                 text = strip_comments(
-                    self.ui.edit(
-                        editor_template(self._card(step_id), self.record.answers.get(step_id, ""))
-                    )
+                    self.ui.edit(editor_template(self._card(step_id), self._draft(step_id)))
                 )
             else:
                 text = self.ui.answer(
@@ -185,9 +191,7 @@ class Practice(Run):
                 self.ui.step(self._card(step_id))
             elif command == "/editor":
                 text = strip_comments(
-                    self.ui.edit(
-                        editor_template(self._card(step_id), self.record.answers.get(step_id, ""))
-                    )
+                    self.ui.edit(editor_template(self._card(step_id), self._draft(step_id)))
                 )
                 if text.strip():
                     self._save_answer(step_id, text)
@@ -274,7 +278,7 @@ class Practice(Run):
         self.ui.hint(used + 1, len(hints), hints[used])
 
     def _save_answer(self, step_id: str, text: str) -> None:
-        self.store.save_answer(self.session_id, step_id, text)
+        self.save_answer(step_id, text)
         self.stop_clock()
         self.refresh()
 
@@ -286,9 +290,12 @@ class Practice(Run):
             return
         follow_up_index = self.case.steps[step_id].follow_ups.index(follow_up)
         self.ui.interviewer(follow_up.question)
+        asked = ev.FollowUp(question=follow_up.question, index=follow_up_index)
+        self._open_follow_up = (step_id, asked)
         reply = self.ui.answer(
             "Your answer to the follow-up (/skip to pass)", status=lambda: self.status_line(step_id)
         )
+        self._open_follow_up = None
         command = parse_command(reply)
         text = None if command == "/skip" or not reply.strip() else reply
         if command is not None and command != "/skip":

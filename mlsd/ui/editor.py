@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from mlsd.errors import MlsdError
+from mlsd.ui.signals import Interrupted
 
 
 def editor_command() -> list[str]:
@@ -35,6 +36,10 @@ def edit_text(text: str, suffix: str = ".md") -> str:
             done = subprocess.run([*command, str(path)], check=False)
         except OSError as exc:
             raise MlsdError(f"cannot start the editor {command[0]!r}: {exc.strerror}") from None
+        except KeyboardInterrupt:
+            # SIGTERM or SIGHUP while the editor was open: what it had saved is the draft.
+            saved = path.read_text(encoding="utf-8", errors="replace")
+            raise Interrupted(saved if saved != text else "") from None
         if done.returncode != 0:
             raise MlsdError(
                 f"the editor {command[0]!r} exited with status {done.returncode}; this answer was not saved"

@@ -18,7 +18,8 @@ from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
 from mlsd.log.records import RatingEntry
 from mlsd.run.lifecycle import Choice
 from mlsd.ui import interview_view
-from mlsd.ui.prompts import QuestionaryTerminal, _keep_draft_on_ctrl_c
+from mlsd.ui.prompts import QuestionaryTerminal, _keep_draft_on_ctrl_c, draft_of
+from mlsd.ui.signals import Interrupted, ask
 
 REFRESH_SECONDS = 1.0
 
@@ -96,7 +97,7 @@ class QuestionaryInterviewer(QuestionaryTerminal):
             **extra,
             **self._io,
         )
-        return str(question.unsafe_ask())
+        return str(ask(question))
 
     def checklist(
         self,
@@ -124,8 +125,16 @@ class QuestionaryInterviewer(QuestionaryTerminal):
             **self._io,
         )
         control = _inquirer_control(question)
+
+        def on_screen() -> KeyboardInterrupt:
+            if control is None:
+                return Interrupted("")
+            return ChecklistInterrupted([str(v) for v in control.selected_options])
+
         try:
-            return [str(v) for v in question.unsafe_ask()]
+            return [str(v) for v in ask(question, on_screen)]
+        except ChecklistInterrupted:
+            raise
         except KeyboardInterrupt:
             if control is None:
                 raise
@@ -133,7 +142,8 @@ class QuestionaryInterviewer(QuestionaryTerminal):
 
     def line(self, message: str, *, keep_draft: bool = False) -> str:
         extra: dict[str, Any] = {"key_bindings": _keep_draft_on_ctrl_c()} if keep_draft else {}
-        return str(questionary.text(message, **extra, **self._io).unsafe_ask())
+        question = questionary.text(message, **extra, **self._io)
+        return str(ask(question, draft_of(question) if keep_draft else None))
 
     def _screen(self, renderable: Any) -> None:
         """Each screen starts at the top, so the checklist and the menu stay in view."""

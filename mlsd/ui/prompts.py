@@ -1,7 +1,8 @@
 """The terminal side of a session: questionary prompts and rich output.
 
-Every prompt uses ``unsafe_ask()`` so Ctrl-C raises ``KeyboardInterrupt`` (and Ctrl-D
-``EOFError``) up to the one place in the CLI that saves and prints how to resume.
+Every prompt uses ``unsafe_ask()`` (through ``signals.ask``, so SIGTERM and SIGHUP take
+the same route) so Ctrl-C raises ``KeyboardInterrupt`` (and Ctrl-D ``EOFError``) up to
+the one place in the CLI that saves and prints how to resume.
 Tests pass a prompt_toolkit pipe input and ``DummyOutput`` through ``input``/``output``.
 """
 
@@ -14,18 +15,18 @@ import questionary
 from rich.console import Console
 
 from mlsd.cases.brief import CaseBrief
-from mlsd.practice.flow import StepCard
+from mlsd.practice.flow import StepCard, strip_comments
 from mlsd.run.lifecycle import Choice
 from mlsd.ui import session_view
 from mlsd.ui.editor import edit_text
+from mlsd.ui.signals import Interrupted, Snapshot, ask
+
+__all__ = ["Interrupted", "QuestionaryPrompter", "QuestionaryTerminal", "draft_of"]
 
 
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during an answer, carrying the text typed so far so it can be kept."""
-
-    def __init__(self, draft: str) -> None:
-        super().__init__()
-        self.draft = draft
+def draft_of(question: Any) -> Snapshot:
+    """What Ctrl-C raises in a draft-keeping prompt: the text in its buffer now."""
+    return lambda: Interrupted(question.application.current_buffer.text)
 
 
 def _keep_draft_on_ctrl_c() -> Any:
@@ -55,7 +56,7 @@ class QuestionaryTerminal:
 class QuestionaryPrompter(QuestionaryTerminal):
     def select(self, message: str, choices: Sequence[Choice]) -> str:
         options = [questionary.Choice(title=c.label, value=c.value) for c in choices]
-        return str(questionary.select(message, choices=options, **self._io).unsafe_ask())
+        return str(ask(questionary.select(message, choices=options, **self._io)))
 
     def answer(
         self, message: str, *, default: str = "", status: Callable[[], str] | None = None
@@ -71,13 +72,16 @@ class QuestionaryPrompter(QuestionaryTerminal):
             **extra,
             **self._io,
         )
-        return str(question.unsafe_ask())
+        return str(ask(question, draft_of(question)))
 
     def line(self, message: str) -> str:
-        return str(questionary.text(message, **self._io).unsafe_ask())
+        return str(ask(questionary.text(message, **self._io)))
 
     def edit(self, text: str) -> str:
-        return edit_text(text)
+        try:
+            return edit_text(text)
+        except Interrupted as exc:  # a signal while the editor was open
+            raise Interrupted(strip_comments(exc.draft)) from None
 
     def opening(self, brief: CaseBrief, level: str, minutes: float, resumed: bool) -> None:
         self.console.print(session_view.opening_view(brief, level, minutes, resumed))
