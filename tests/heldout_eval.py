@@ -23,6 +23,7 @@ import yaml
 from mlsd.cases.catalog import load_case, load_framework
 from mlsd.cases.models import Case, Framework
 from mlsd.rubric.docsplit import split_doc
+from mlsd.rubric.points import canonical_ids
 from mlsd.rubric.scoring import Report, score
 
 REPO = Path(__file__).resolve().parent.parent
@@ -109,9 +110,13 @@ def evaluate(split: str) -> Result:
     for case_id, style, path in answers_in(split):
         case = cases.get(case_id) or load_case(REPO / "cases" / f"{case_id}.yaml", framework)
         cases[case_id] = case
-        gold = set(
-            yaml.safe_load((LABELS / "gold" / case_id / f"{style}.yaml").read_text())["made"]
-        )
+        canonical = canonical_ids(case, framework)  # labels name the ids of rubric v1
+        gold = {
+            canonical.get(i, i)
+            for i in yaml.safe_load((LABELS / "gold" / case_id / f"{style}.yaml").read_text())[
+                "made"
+            ]
+        }
         report = report_for(path, case, framework)
         found = found_points(report)
         sources = {p.id: p.source for s in report.steps for p in s.points}

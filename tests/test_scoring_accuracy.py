@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from mlsd.cases.catalog import load_case, load_framework
+from mlsd.rubric.points import canonical_ids
 from mlsd.rubric.scoring import score
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,12 +63,13 @@ def measure(data: dict[str, Any]) -> Tally:
     framework = load_framework()
     case = load_case(REPO / "cases" / f"{data['case']}.yaml", framework)
     tally = Tally()
+    canonical = canonical_ids(case, framework)  # labels may name ids merged since
     for passage in data["passages"]:
         step = passage["step"]
-        universe = set(data["universe"][step])
+        universe = {canonical.get(i, i) for i in data["universe"][step]}
         report = score(case, framework, {step: passage["text"]}, level="staff")
-        found = {p.id for p in report.step(step).points if p.covered} & universe
-        truth = set(passage["covers"])
+        found = {p.id for s in report.steps for p in s.points if p.covered} & universe
+        truth = {canonical.get(i, i) for i in passage["covers"]}
         tally.passages += 1
         tally.tp += len(found & truth)
         tally.fp += len(found - truth)

@@ -52,14 +52,28 @@ def _check_phrases(phrases: list[str]) -> list[str]:
 
 
 class RubricPoint(_Strict):
-    """A key point an interviewer listens for, and how to recognise it in an answer."""
+    """A key point an interviewer listens for, and how to recognise it in an answer.
+
+    Format 2 adds ``core`` (must-hear at its level; otherwise a signal of depth),
+    ``counts`` and ``not_enough`` (judging notes for people, the matcher's tests and an
+    AI judge) and ``aliases`` (ids this point replaced when points were merged: history,
+    review cards and overrides that name them still find it).
+    """
 
     id: Slug
+    aliases: list[Slug] = Field(default_factory=list)
     point: Text
+    core: StrictBool | None = None  # None (format 1): every point is core
     match: list[Text] = Field(min_length=1)
     weight: Annotated[StrictInt, Field(ge=1, le=3)] = 1
     level: Level
     why: Text
+    counts: StrictStr = ""  # what substance earns the point
+    not_enough: StrictStr = ""  # what does not: a bare buzzword, a rejection, a near miss
+
+    @property
+    def is_core(self) -> bool:
+        return self.core is not False
 
     _phrases = field_validator("match")(_check_phrases)
 
@@ -86,17 +100,25 @@ class Clarification(_Strict):
 class CaseStep(_Strict):
     """A case's material for one framework step."""
 
-    prompts: list[Text] = Field(default_factory=list)
+    prompts: list[Text] = Field(default_factory=list)  # candidate-visible: where to look
+    probes: list[Text] = Field(default_factory=list)  # interviewer-only: aimed at points
     hints: list[Text] = Field(default_factory=list)
     rubric: list[RubricPoint] = Field(default_factory=list)
     follow_ups: list[FollowUp] = Field(default_factory=list)
     reference: StrictStr = ""
 
 
+class FrameworkUse(_Strict):
+    """How a case uses the framework's generic points (format 2)."""
+
+    skip: list[Slug] = Field(default_factory=list)  # generic points that do not fit
+    levels: dict[Slug, Level] = Field(default_factory=dict)  # a generic point's level here
+
+
 class Case(_Strict):
     """One case study (``cases/<id>.yaml``)."""
 
-    format: Literal[1]
+    format: Literal[1, 2]
     id: Slug
     title: Text
     summary: Text
@@ -104,6 +126,7 @@ class Case(_Strict):
     tags: list[Slug] = Field(default_factory=list)
     prompt: Text
     clarifications: list[Clarification] = Field(default_factory=list)
+    framework: FrameworkUse = Field(default_factory=FrameworkUse)
     steps: dict[Slug, CaseStep]
     diagram: list[tuple[Text, Text]] = Field(default_factory=list)
 
@@ -154,3 +177,25 @@ class AnswersFile(_Strict):
         default_factory=dict,
         description="step id -> the answer to that step's follow-up question",
     )
+
+
+PointSource = Literal["framework", "case"]
+
+
+def step_rubric(
+    case: Case, framework: Framework, step_id: str
+) -> list[tuple[PointSource, RubricPoint]]:
+    """The points a step is judged on: the framework's generic ones this case keeps (at
+    the level the case sets), then the case's own. The one place that rule lives."""
+    use = case.framework
+    points: list[tuple[PointSource, RubricPoint]] = [
+        (
+            "framework",
+            p if p.id not in use.levels else p.model_copy(update={"level": use.levels[p.id]}),
+        )
+        for p in framework.step(step_id).rubric
+        if p.id not in use.skip
+    ]
+    case_step = case.steps.get(step_id)
+    points += [("case", p) for p in (case_step.rubric if case_step else [])]
+    return points

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlsd._util.levels import LEVELS, Level, rank
-from mlsd.cases.models import Case, Framework, RubricPoint
+from mlsd.cases.models import Case, Framework, step_rubric
 from mlsd.log.records import InterviewState
-from mlsd.rubric.levels import LevelSignal, level_signal
+from mlsd.rubric.levels import LevelSignal, level_verdict
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,13 @@ class Point:
     weight: int
     why: str
     expected: bool  # at or below the level the candidate interviews for
+    core: bool = True  # must-hear at its level; otherwise a signal of depth
 
 
 def step_points(case: Case, framework: Framework, step_id: str, level: str) -> list[Point]:
     """The case's own points first (what a non-expert most needs), then the generic ones."""
-    case_step = case.steps.get(step_id)
-    rubric: list[tuple[str, RubricPoint]] = [
-        ("case", p) for p in (case_step.rubric if case_step else [])
-    ]
-    rubric += [("framework", p) for p in framework.step(step_id).rubric]
+    every = step_rubric(case, framework, step_id)
+    rubric = [sp for sp in every if sp[0] == "case"] + [sp for sp in every if sp[0] != "case"]
     return [
         Point(
             key=f"{source}:{p.id}",
@@ -83,6 +81,7 @@ def step_points(case: Case, framework: Framework, step_id: str, level: str) -> l
             level=p.level,
             weight=p.weight,
             why=p.why,
+            core=p.is_core,
             expected=rank(p.level) <= rank(level),
         )
         for source, p in rubric
@@ -139,7 +138,10 @@ def level_evidence(case: Case, framework: Framework, state: InterviewState, leve
                 total_weight=sum(p.weight for _, p in points),
             )
         )
-    signal = level_signal(
-        [(p.level, p.weight if state.is_ticked(sid, p.key) else 0, p.weight) for sid, p in every]
+    signal = level_verdict(
+        [
+            (p.level, p.core, p.weight if state.is_ticked(sid, p.key) else 0, p.weight)
+            for sid, p in every
+        ]
     )
     return Evidence(tuple(rows), signal)

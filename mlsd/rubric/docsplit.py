@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mlsd.cases.models import Case, Framework
+from mlsd.cases.models import Case, Framework, step_rubric
 
 
 def _terms(text: str) -> tuple[str, ...]:
@@ -211,8 +211,7 @@ def closest_step(text: str, case: Case, framework: Framework) -> str | None:
 
     best: tuple[int, str] | None = None
     for step in framework.steps:
-        case_step = case.steps.get(step.id)
-        points = [*step.rubric, *(case_step.rubric if case_step else [])]
+        points = [p for _, p in step_rubric(case, framework, step.id)]
         weight = sum(p.weight for p in points if find(p.match, text) is not None)
         if weight and (best is None or weight > best[0]):
             best = (weight, step.id)

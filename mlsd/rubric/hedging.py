@@ -12,6 +12,8 @@ import re
 
 # Where a sentence ends: . ! ? before white space, a semicolon, or a new line.
 _SENTENCE = re.compile(r"[.!?](?=\s)|;|\n")
+# The end of the sentence a match is in, to tell a question from a claim.
+_QUESTION_END = re.compile(r"[.!?](?=\s|$)|\n")
 # Within a sentence, these start a new claim: "GBDT now, but a DNN would be overkill".
 _CLAIM_BREAK = re.compile(
     r"\s*[,—–]?\s+(?:but|so|whereas|while|and\s+then|then)\s+"
@@ -97,6 +99,13 @@ def deferred(text: str, start: int, end: int) -> bool:
         return False
     _, n_hi = _span(sentence, following.end(), following.end(), _CLAIM_BREAK)
     return _DEFERRED.search(sentence, following.end(), n_hi) is not None
+
+
+def asked(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` inside a question? "What is the latency budget?" asks; it
+    does not say what the budget is, and reading a step's prompts back is not an answer."""
+    m = _QUESTION_END.search(text, end, end + 400)
+    return m is not None and m.group() == "?"
 
 
 def listed(text: str, start: int, end: int) -> bool:

@@ -66,3 +66,21 @@ def level_signal(weights: Sequence[tuple[Level, int, int]]) -> LevelSignal:
         if cov is not None and cov >= PARTLY:
             partly = LEVELS[nxt]
     return LevelSignal(tuple(by_level), meets, partly)
+
+
+def _strength(signal: LevelSignal) -> tuple[int, int]:
+    met = LEVELS.index(signal.meets) if signal.meets else -1
+    part = LEVELS.index(signal.partly) if signal.partly else -1
+    return met, part
+
+
+def level_verdict(points: Sequence[tuple[Level, bool, int, int]]) -> LevelSignal:
+    """The verdict from (level, core, covered weight, weight) of every point.
+
+    Core points decide it; signals (points that are not core) can lift it, never sink
+    it: the verdict is the better of the core points' signal and every point's. A case
+    in format 1 marks no point as a signal, so there the two are the same.
+    """
+    core = level_signal([(lvl, got, total) for lvl, is_core, got, total in points if is_core])
+    every = level_signal([(lvl, got, total) for lvl, _, got, total in points])
+    return every if _strength(every) > _strength(core) else core

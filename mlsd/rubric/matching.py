@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from mlsd.rubric.hedging import deferred, listed
+from mlsd.rubric.hedging import asked, deferred, listed
 from mlsd.rubric.negation import WORDS, in_passing, is_negated, wordset
 
 if TYPE_CHECKING:
@@ -314,6 +314,7 @@ def find(
                 is_negated(text, start, end)
                 or in_passing(text, start, end)
                 or deferred(text, start, end)
+                or asked(text, start, end)
                 or (not listing_counts and listed(text, start, end))
             ):
                 continue

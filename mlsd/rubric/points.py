@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from mlsd.cases.models import Case, Framework
+from mlsd.cases.models import Case, Framework, step_rubric
 from mlsd.errors import MlsdError
 
 
@@ -12,12 +12,24 @@ def point_keys(case: Case, framework: Framework) -> dict[str, list[str]]:
     """Point id -> its keys (``case:<id>`` / ``framework:<id>``; both when an id is reused)."""
     keys: dict[str, list[str]] = {}
     for step in framework.steps:
-        for p in step.rubric:
-            keys.setdefault(p.id, []).append(f"framework:{p.id}")
-        case_step = case.steps.get(step.id)
-        for p in case_step.rubric if case_step else []:
-            keys.setdefault(p.id, []).append(f"case:{p.id}")
+        for source, p in step_rubric(case, framework, step.id):
+            for name in (p.id, *p.aliases):
+                keys.setdefault(name, []).append(f"{source}:{p.id}")
     return keys
+
+
+def canonical_ids(case: Case, framework: Framework) -> dict[str, str]:
+    """Every id and alias -> the id of the point that carries it now.
+
+    Point ids are public (history, review cards, labelled sets and overrides name
+    them); when points are merged, the survivor lists the others as aliases.
+    """
+    return {
+        name: p.id
+        for s in framework.steps
+        for _, p in step_rubric(case, framework, s.id)
+        for name in (p.id, *p.aliases)
+    }
 
 
 def resolve_point(case: Case, framework: Framework, ref: str) -> str:

@@ -23,17 +23,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from mlsd._util.levels import LEVELS, Level, rank
 from mlsd._util.verdicts import Verdict
-from mlsd.cases.models import Case, Framework, RubricPoint
-from mlsd.rubric.levels import LevelSignal, level_signal
+from mlsd.cases.models import Case, Framework, PointSource, RubricPoint, step_rubric
+from mlsd.rubric.levels import LevelSignal, level_verdict
 from mlsd.rubric.matching import Match, covers, find
 
 MEASURES = "coverage of key points, not the correctness of the design"
 
-Source = Literal["framework", "case"]
+Source = PointSource
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,7 @@ class PointResult:
     level: Level
     weight: int
     expected: bool  # at or below the session's level
+    core: bool  # must-hear at its level; otherwise a signal of depth
     match: Match | None  # the words that made it, in the text named by ``evidence``
     evidence: Evidence | None = None
     override: Verdict | None = None  # the candidate's own call, kept apart from the machine's
@@ -225,12 +225,10 @@ def score(
         cstep = case.steps.get(fstep.id)
         answer = answers.get(fstep.id, "") or ""
         attempted = bool(answer.strip())
-        rubric: list[tuple[Source, RubricPoint]] = [("framework", p) for p in fstep.rubric]
-        rubric += [("case", p) for p in (cstep.rubric if cstep else [])]
+        rubric = step_rubric(case, framework, fstep.id)
         order = _search_order(texts, fstep.id)
         points = tuple(
-            _judge(p, source, order, level, overrides.get(f"{source}:{p.id}"))
-            for source, p in rubric
+            _judge(p, source, order, level, _call(overrides, source, p)) for source, p in rubric
         )
         expected = [p for p in points if p.expected]
         ready = tuple(
@@ -273,6 +271,15 @@ def score(
     )
 
 
+def _call(overrides: Mapping[str, Verdict], source: str, point: RubricPoint) -> Verdict | None:
+    """The candidate's call on a point, made under its id or one it has since replaced."""
+    for name in (point.id, *point.aliases):
+        call = overrides.get(f"{source}:{name}")
+        if call is not None:
+            return call
+    return None
+
+
 def _calls(steps: Sequence[StepReport]) -> CallsSummary | None:
     points = [p for s in steps for p in s.points]
     if all(p.override is None for p in points):
@@ -281,8 +288,8 @@ def _calls(steps: Sequence[StepReport]) -> CallsSummary | None:
         accepted=sum(1 for p in points if p.override == "accept"),
         rejected=sum(1 for p in points if p.override == "reject"),
         credited_weight=sum(s.credited_weight for s in steps),
-        level_signal=level_signal(
-            [(p.level, p.weight if p.credited else 0, p.weight) for p in points]
+        level_signal=level_verdict(
+            [(p.level, p.core, p.weight if p.credited else 0, p.weight) for p in points]
         ),
     )
 
@@ -338,6 +345,7 @@ def _judge(
         level=point.level,
         weight=point.weight,
         expected=rank(point.level) <= rank(level),
+        core=point.is_core,
         match=match,
         evidence=evidence,
         override=override,
@@ -385,6 +393,6 @@ def _clarifications(case: Case, asked: Sequence[str]) -> ClarificationReport:
 
 def _level_signal(steps: Sequence[StepReport]) -> LevelSignal:
     """Coverage of the points *first expected* at each level, over the whole session."""
-    return level_signal(
-        [(p.level, p.weight if p.covered else 0, p.weight) for s in steps for p in s.points]
+    return level_verdict(
+        [(p.level, p.core, p.weight if p.covered else 0, p.weight) for s in steps for p in s.points]
     )
