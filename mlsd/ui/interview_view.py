@@ -18,7 +18,7 @@ from rich.text import Text
 
 from mlsd._util.formatting import clock as format_clock
 from mlsd.interview.checklist import SCALE, Evidence
-from mlsd.interview.scorecard import ScorecardContext
+from mlsd.interview.card_types import ScorecardContext
 from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
 from mlsd.log.records import RatingEntry
 from mlsd.ui.views import prose

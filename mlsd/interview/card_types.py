@@ -1,0 +1,152 @@
+"""What a scorecard template can read: a public, versioned interface (``"format": 1``).
+
+docs/interview.md lists every field; fields are only ever added. ``session`` is the same
+block the design doc has.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from mlsd._util.levels import Level
+from mlsd.documents.context import SessionBlock
+
+
+class PointBlock(TypedDict):
+    id: str
+    source: str
+    point: str
+    why: str
+    level: Level
+    weight: int
+    expected: bool
+    step: str | None  # the step's title, in lists that span steps
+
+
+class FollowUpBlock(TypedDict):
+    number: int
+    question: str
+    listen_for: list[str]
+    asked: bool
+
+
+class HintBlock(TypedDict):
+    number: int
+    text: str
+
+
+class StepBlock(TypedDict):
+    number: int
+    id: str
+    title: str
+    goal: str
+    budget_minutes: float
+    seconds: float
+    over_budget: bool
+    visited: bool
+    ticked: list[PointBlock]
+    missed: list[PointBlock]
+    not_expected: int
+    points: int
+    follow_ups: list[FollowUpBlock]
+    follow_ups_asked: int
+    hints_given: list[HintBlock]
+    hints_total: int
+    notes: list[str]
+
+
+class CaseBlock(TypedDict):
+    id: str
+    title: str
+    summary: str
+    difficulty: str
+    tags: list[str]
+
+
+class RatingBlock(TypedDict):
+    id: str
+    title: str
+    score: int | None
+    label: str | None
+    justification: str
+
+
+class RecommendationBlock(TypedDict):
+    value: str
+    label: str
+
+
+class Thresholds(TypedDict):
+    meets: float
+    partly: float
+
+
+class LevelRow(TypedDict):
+    level: Level
+    points: int
+    ticked: list[PointBlock]
+    coverage: float | None
+
+
+class LevelBlock(TypedDict):
+    level: str | None
+    suggested: Level
+    signal: str
+    thresholds: Thresholds
+    by_level: list[LevelRow]
+
+
+class ClarificationBlock(TypedDict):
+    id: str | None
+    question: str
+    answer: str
+    key: bool
+    typed: str | None
+
+
+class NoteBlock(TypedDict):
+    step: str | None
+    text: str
+
+
+class StepFeedback(TypedDict):
+    title: str
+    missed: list[PointBlock]
+    over_budget: bool
+    seconds: float
+    budget_minutes: float
+    hints_given: int
+
+
+class FeedbackBlock(TypedDict):
+    focus: list[PointBlock]
+    steps: list[StepFeedback]
+    strengths: list[PointBlock]
+    key_questions_not_asked: list[str]
+    not_reached: list[str]
+    practise: str
+
+
+class Totals(TypedDict):
+    ticked: int
+    points: int
+    missed: int
+    seconds: float
+    budget_minutes: float
+    follow_ups_asked: int
+    hints_given: int
+    notes: int
+
+
+class ScorecardContext(TypedDict):
+    format: int
+    session: SessionBlock
+    case: CaseBlock
+    ratings: list[RatingBlock]
+    recommendation: RecommendationBlock | None
+    level_estimate: LevelBlock
+    steps: list[StepBlock]
+    clarifications: list[ClarificationBlock]
+    notes: list[NoteBlock]
+    feedback: FeedbackBlock
+    totals: Totals
