@@ -4,6 +4,11 @@ This module is on the start-up path, so it imports neither YAML nor pydantic: ca
 are found by name, and their summaries come from a JSON cache keyed by path, size and
 modification time (so an edited file is always re-read, never served stale). Only a
 cache miss loads the full case through ``catalog``.
+
+The cache is only an optimisation and lives in a folder anything can write to, so it is
+read as untrusted: an entry that is not exactly what this module writes (bad JSON, a list
+for a mapping, a number for a title) is a miss, re-read from the case file, and never
+fails a command.
 """
 
 from __future__ import annotations
@@ -12,13 +17,12 @@ import difflib
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from mlsd import __version__
-
 from mlsd._util import paths
-from mlsd.cases.brief import CaseBrief
+from mlsd.cases.brief import CaseBrief, StepBrief
 from mlsd.errors import CaseNotFoundError, MlsdError
 
 SUFFIXES = (".yaml", ".yml")
@@ -92,31 +96,68 @@ def listing(dirs: list[Path]) -> Listing:
         stat = path.stat()
         key = str(path.resolve())
         entry = cache.get(key)
-        if not (
-            entry and entry.get("size") == stat.st_size and entry.get("mtime") == stat.st_mtime_ns
-        ):
-            entry = {"size": stat.st_size, "mtime": stat.st_mtime_ns, **_summarise(path)}
+        stamp = {"size": stat.st_size, "mtime": stat.st_mtime_ns}
+        outcome = _from_entry(entry, stamp)
+        if outcome is None:
+            stored, outcome = _summarise(path)
+            entry = {**stamp, **stored}
         fresh[key] = entry
-        if entry.get("problem"):
-            problems.append(str(entry["problem"]))
+        if isinstance(outcome, str):
+            problems.append(outcome)
         else:
-            cases.append(CaseSummary(**entry["summary"]))  # type: ignore[arg-type]
+            cases.append(outcome)
     if fresh != cache:
         _write_cache(cache_path, fresh)
     return Listing(cases, problems)
 
 
-def _summarise(path: Path) -> dict[str, object]:
+_SUMMARY_FIELDS = {f.name for f in fields(CaseSummary)}
+
+
+def _from_entry(entry: object, stamp: dict[str, int]) -> CaseSummary | str | None:
+    """A cache entry as a summary or a problem message; ``None`` for a miss.
+
+    Anything but the exact shape ``_summarise`` writes is a miss, checked field by field
+    rather than trusted to ``CaseSummary(**...)``.
+    """
+    if not isinstance(entry, dict) or any(entry.get(k) != v for k, v in stamp.items()):
+        return None
+    problem = entry.get("problem")
+    if problem is not None:
+        return problem if isinstance(problem, str) and problem else None
+    summary = entry.get("summary")
+    if not isinstance(summary, dict) or set(summary) != _SUMMARY_FIELDS:
+        return None
+    tags = summary["tags"]
+    texts = [summary[k] for k in _SUMMARY_FIELDS - {"tags"}]
+    if not (
+        all(isinstance(t, str) for t in texts)
+        and isinstance(tags, list)
+        and all(isinstance(t, str) for t in tags)
+    ):
+        return None
+    return CaseSummary(
+        id=summary["id"],
+        title=summary["title"],
+        summary=summary["summary"],
+        difficulty=summary["difficulty"],
+        tags=list(tags),
+        path=summary["path"],
+    )
+
+
+def _summarise(path: Path) -> tuple[dict[str, object], CaseSummary | str]:
+    """What to cache for ``path``, and the summary or problem it stands for."""
     from mlsd.cases.catalog import load_case
 
     try:
         case = load_case(path)
     except MlsdError as exc:
-        return {"problem": exc.message}
+        return {"problem": exc.message}, exc.message
     summary = CaseSummary(
         case.id, case.title, case.summary, case.difficulty, list(case.tags), str(path)
     )
-    return {"summary": asdict(summary)}
+    return {"summary": asdict(summary)}, summary
 
 
 def brief(path: Path) -> CaseBrief:
@@ -131,10 +172,12 @@ def brief(path: Path) -> CaseBrief:
     stamp = {"version": _version(), "size": stat.st_size, "mtime": stat.st_mtime_ns}
     try:
         cached = json.loads(cache_path.read_text(encoding="utf-8"))
-        if all(cached.get(k) == v for k, v in stamp.items()):
-            return CaseBrief.from_json(cached["brief"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
+    except (OSError, ValueError, RecursionError):
+        cached = None
+    if isinstance(cached, dict) and all(cached.get(k) == v for k, v in stamp.items()):
+        hit = _brief_from_json(cached.get("brief"))
+        if hit is not None:
+            return hit
     from mlsd.cases.brief import make_brief
     from mlsd.cases.catalog import load_case, load_framework
 
@@ -144,16 +187,67 @@ def brief(path: Path) -> CaseBrief:
     return made
 
 
+def _brief_from_json(data: object) -> CaseBrief | None:
+    """A cached brief, or ``None`` unless every field has the type ``make_brief`` gives it."""
+
+    def text(value: object) -> bool:
+        return isinstance(value, str)
+
+    def texts(value: object) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    def number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    if not isinstance(data, dict):
+        return None
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list):
+        return None
+    steps: list[StepBrief] = []
+    for step in raw_steps:
+        if not (
+            isinstance(step, dict)
+            and set(step) == {"id", "title", "goal", "minutes", "prompts"}
+            and text(step["id"])
+            and text(step["title"])
+            and text(step["goal"])
+            and number(step["minutes"])
+            and texts(step["prompts"])
+        ):
+            return None
+        steps.append(
+            StepBrief(step["id"], step["title"], step["goal"], step["minutes"], step["prompts"])
+        )
+    if not (
+        all(text(data.get(k)) for k in ("id", "title", "summary", "difficulty", "prompt"))
+        and texts(data.get("tags"))
+        and number(data.get("total_minutes"))
+    ):
+        return None
+    return CaseBrief(
+        id=data["id"],
+        title=data["title"],
+        summary=data["summary"],
+        difficulty=data["difficulty"],
+        tags=data["tags"],
+        prompt=data["prompt"],
+        total_minutes=data["total_minutes"],
+        steps=steps,
+    )
+
+
 def _version() -> str:
     """What cached results depend on besides the case file: mlsd and its framework."""
     framework = paths.framework_path().stat()
     return f"{__version__}:{framework.st_size}:{framework.st_mtime_ns}"
 
 
-def _read_cache(path: Path) -> dict[str, dict[str, object]]:
+def _read_cache(path: Path) -> dict[str, object]:
+    """The cached entries by resolved path; each is checked when used (``_from_entry``)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: "[[[[..." nested deep
         return {}
     if not isinstance(data, dict) or data.get("version") != _version():
         return {}
@@ -161,7 +255,7 @@ def _read_cache(path: Path) -> dict[str, dict[str, object]]:
     return entries if isinstance(entries, dict) else {}
 
 
-def _write_cache(path: Path, entries: dict[str, dict[str, object]]) -> None:
+def _write_cache(path: Path, entries: dict[str, object]) -> None:
     _write_json(path, {"version": _version(), "entries": entries})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -19,27 +20,43 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every ``MlsdError`` becomes a message on stderr and exit 1.
 
-    Typer itself turns usage errors into exit 2 and Ctrl-C into exit 130.
+    Typer itself turns usage errors into exit 2 and Ctrl-C into exit 130. Anything else
+    is a bug in mlsd: one line, never a traceback. Every message goes through
+    ``textsafe.echo`` because messages quote user input (paths, ids, YAML keys, file
+    content), none of which may drive the terminal.
     """
+    from mlsd._util.textsafe import echo
+
+    _tolerant_streams()
     try:
         app(args=argv, prog_name="mlsd")
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except MlsdError as exc:
-        from mlsd._util.textsafe import controls_visible
-
-        # Messages quote user input (paths, ids, file content); none of it may drive the
-        # terminal.
-        print(f"mlsd: {controls_visible(exc.message)}", file=sys.stderr)
+        echo(f"mlsd: {exc.message}", err=True)
         return exc.exit_code
     except Exception as exc:
         if os.environ.get("MLSD_DEBUG"):
             raise
-        print(
+        echo(
             f"mlsd: unexpected error: {type(exc).__name__}: {exc}\n"
             "This is a bug in mlsd. Run again with MLSD_DEBUG=1 to see the details.",
-            file=sys.stderr,
+            err=True,
         )
         return 1
     return 0
+
+
+def _tolerant_streams() -> None:
+    """Output an encoding cannot hold becomes ``?`` rather than a UnicodeEncodeError.
+
+    ``PYTHONIOENCODING=latin-1`` or a C locale used to crash every rich view (box lines,
+    bullets) and with it whatever came after the view, such as ``practice --export``.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # A closed or detached stream has nothing to reconfigure.
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")

@@ -1,14 +1,18 @@
-"""Browsing and authoring cases: ``list``, ``show`` and ``cases ...``."""
+"""Browsing and authoring cases: ``list``, ``show`` and ``cases ...``.
+
+Case packs are shared by strangers: every line printed here that holds case-file text,
+a file name or a YAML key goes through ``echo`` / ``json_text`` (``mlsd._util.textsafe``).
+"""
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from mlsd._util.textsafe import echo, json_text
 from mlsd.cli.app import app, options
 
 cases_app = typer.Typer(help="Validate, lint and write case files.", no_args_is_help=True)
@@ -35,7 +39,7 @@ def list_cases(
 
     result = listing(options(ctx).dirs())
     for problem in result.problems:
-        typer.echo(f"mlsd: skipped a broken case file: {problem}", err=True)
+        echo(f"mlsd: skipped a broken case file: {problem}", err=True)
     cases = [c for c in result.cases if tag is None or tag in c.tags]
     if as_json:
         rows = [
@@ -49,12 +53,12 @@ def list_cases(
             }
             for c in cases
         ]
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json_text(rows))
         return
     if not cases:
-        typer.echo(f"No cases tagged {tag!r}." if tag else "No cases found.", err=True)
+        echo(f"No cases tagged {tag!r}." if tag else "No cases found.", err=True)
         return
-    typer.echo(case_table(cases))
+    echo(case_table(cases))
 
 
 @app.command("show", rich_help_panel="Cases")
@@ -74,11 +78,11 @@ def show(
 
     brief = case_brief(resolve(case, options(ctx).dirs()))
     if as_json or fmt is ShowFormat.json:
-        typer.echo(json.dumps(brief.to_json(), indent=2, ensure_ascii=False))
+        echo(json_text(brief.to_json()))
     elif fmt is ShowFormat.md:
         from mlsd.documents.render import render_brief
 
-        typer.echo(render_brief(brief), nl=False)
+        echo(render_brief(brief), nl=False)
     else:
         from mlsd.ui.console import stdout_console
         from mlsd.ui.views import brief_view
@@ -102,9 +106,9 @@ def validate(
         except FileProblemError as exc:
             failed += 1
             for problem in exc.problems:
-                typer.echo(str(problem), err=True)
+                echo(problem, err=True)
         else:
-            typer.echo(f"{path}: ok")
+            echo(f"{path}: ok")
     if failed:
         raise MlsdError(f"{failed} file(s) with problems")
 
@@ -128,11 +132,11 @@ def lint(
     for path in paths:
         problems = lint_file(path, framework)
         for problem in problems:
-            typer.echo(str(problem), err=True)
+            echo(problem, err=True)
         failed += bool(problems)
     if failed:
         raise MlsdError(f"{failed} of {len(paths)} case file(s) need work")
-    typer.echo(f"{len(paths)} case file(s) pass lint.")
+    echo(f"{len(paths)} case file(s) pass lint.")
 
 
 @cases_app.command("schema")
@@ -140,7 +144,7 @@ def schema() -> None:
     """Print the JSON Schema of the case format (for editors' YAML language servers)."""
     from mlsd.cases.catalog import case_schema
 
-    typer.echo(json.dumps(case_schema(), indent=2))
+    echo(json_text(case_schema()))
 
 
 @cases_app.command("new")
@@ -155,8 +159,8 @@ def new(
     from mlsd.cases.authoring import write_skeleton
 
     path = write_skeleton(case_id, folder, force=force)
-    typer.echo(f"Wrote {path}. Fill it in, then: mlsd cases lint {path}", err=True)
-    typer.echo(f"Practise it with: mlsd --cases-dir {path.parent} practice {case_id}", err=True)
+    echo(f"Wrote {path}. Fill it in, then: mlsd cases lint {path}", err=True)
+    echo(f"Practise it with: mlsd --cases-dir {path.parent} practice {case_id}", err=True)
 
 
 def _expand(files: list[Path]) -> list[Path]:

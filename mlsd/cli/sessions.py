@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Annotated
 
 import typer
 
+from mlsd._util.textsafe import controls_visible, echo, json_text
 from mlsd.cli.app import app
 
 sessions_app = typer.Typer(
@@ -32,18 +32,14 @@ def sessions(
     with open_store() as store:
         rows = store.list_sessions(None if as_json else limit)
     if as_json:
-        typer.echo(
-            json.dumps(
-                [{**asdict(r), "short_id": r.short_id} for r in rows], indent=2, ensure_ascii=False
-            )
-        )
+        echo(json_text([{**asdict(r), "short_id": r.short_id} for r in rows]))
         return
     if not rows:
-        typer.echo("No sessions yet. Start one with: mlsd practice", err=True)
+        echo("No sessions yet. Start one with: mlsd practice", err=True)
         return
     from mlsd.ui.plain import session_table
 
-    typer.echo(session_table(rows))
+    echo(session_table(rows))
 
 
 @sessions_app.command("show")
@@ -76,10 +72,12 @@ def delete(
         if not yes:
             if not sys.stdin.isatty():
                 raise MlsdError("refusing to delete without confirmation; add --yes")
+            # The title was copied from a case file into the database: shown, not obeyed.
+            title = " ".join(controls_visible(record.case_title).split())
             if not typer.confirm(
-                f"Delete session {record.short_id} ({record.case_title}, {len(record.answers)} answers)?"
+                f"Delete session {record.short_id} ({title}, {len(record.answers)} answers)?"
             ):
-                typer.echo("Kept.", err=True)
+                echo("Kept.", err=True)
                 return
         store.delete(record.id)
-    typer.echo(f"Deleted session {record.short_id}.", err=True)
+    echo(f"Deleted session {record.short_id}.", err=True)

@@ -5,8 +5,10 @@ never compiled, so ``{{ ... }}`` typed in an answer comes out exactly as typed. 
 has no autoescape, so the filters below do that job: they make a value render as exactly
 the characters the user typed, and never as a heading, fence, list, table, HTML or any
 other structure. Every template, bundled or the user's own, runs in Jinja's immutable
-sandbox with ``StrictUndefined``, and every template problem becomes a ``TemplateError``
-that names the file and line, before anything is written.
+sandbox with ``StrictUndefined``, loads only from the template roots and is bounded in
+size and work (``mlsd.documents.sandbox``); every template problem becomes a
+``TemplateError`` that names the file and line, before anything is written. An exception
+inside one of mlsd's own filters is mlsd's bug, not the template's, and is reported so.
 
 Imported lazily by the commands that render (it pulls in jinja2).
 """
@@ -14,25 +16,30 @@ Imported lazily by the commands that render (it pulls in jinja2).
 from __future__ import annotations
 
 import contextlib
+import inspect
+import os
 import re
 import string
 import unicodedata
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import lru_cache, wraps
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import jinja2
-from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemBytecodeCache, StrictUndefined
 from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from mlsd._util import paths
 from mlsd._util.formatting import clock, number, percent
-from mlsd._util.textsafe import visible
+from mlsd._util.textsafe import controls_visible, visible
 from mlsd.cases.brief import CaseBrief
-from mlsd.errors import TemplateError
+from mlsd.documents.limits import MAX_OUTPUT, TemplateLimitError, end_budget, new_budget
+from mlsd.documents.sandbox import BoundedSandbox
+from mlsd.documents.template_loader import RootedLoader
+from mlsd.errors import MlsdError, TemplateError
 
 DESIGN_DOC = "design_doc.md.j2"
 CANDIDATE_BRIEF = "candidate_brief.md.j2"
@@ -155,14 +162,58 @@ def mermaid_label(value: object) -> str:
     return f'"{text}"'
 
 
-FILTERS = {
-    "md_block": md_block,
-    "md_inline": md_inline,
-    "md_cell": md_cell,
-    "mermaid_label": mermaid_label,
-    "clock": clock,
-    "percent": percent,
-    "number": number,
+class _FilterBugError(Exception):
+    """An exception raised inside one of mlsd's own filters: a bug in mlsd."""
+
+    def __init__(self, name: str, error: Exception) -> None:
+        super().__init__(f"{name}: {type(error).__name__}: {error}")
+        self.name = name
+        self.error = error
+
+
+def _real_number(value: object, *, none_ok: bool = False) -> bool:
+    if value is None:
+        return none_ok
+    return isinstance(value, (int, float))
+
+
+def _own(name: str, func: Callable[..., str], numeric: bool = False) -> Callable[..., str]:
+    """One of mlsd's filters: the template's mistakes stay template errors, its bugs not.
+
+    Calling a filter with the wrong arguments, or a number filter with a non-number, is
+    the template's mistake (a ``TypeError`` naming the filter). Anything raised after
+    that, from inside the filter, is mlsd's bug and is reported as one.
+    """
+    signature = inspect.signature(func)
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> str:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"the {name} filter: {exc}") from None
+        if numeric and args and not _real_number(args[0], none_ok=name == "percent"):
+            if isinstance(args[0], jinja2.Undefined):
+                str(args[0])  # raises UndefinedError naming the missing variable
+            raise TypeError(f"the {name} filter needs a number, not {type(args[0]).__name__}")
+        try:
+            return func(*args, **kwargs)
+        except (jinja2.TemplateError, MemoryError, RecursionError):
+            raise  # an undefined value handed in, or a limit: the template's doing
+        except Exception as exc:
+            raise _FilterBugError(name, exc) from exc
+
+    return run
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "md_block": _own("md_block", md_block),
+    "md_inline": _own("md_inline", md_inline),
+    "md_cell": _own("md_cell", md_cell),
+    "mermaid_label": _own("mermaid_label", mermaid_label),
+    "clock": _own("clock", clock, numeric=True),
+    "percent": _own("percent", percent, numeric=True),
+    "number": _own("number", number, numeric=True),
 }
 
 
@@ -195,8 +246,8 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
 @lru_cache(maxsize=8)
 def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     """One sandboxed environment per search path, so compiled templates are reused."""
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(list(search_path)),
+    env = BoundedSandbox(
+        loader=RootedLoader(search_path),
         bytecode_cache=_bytecode_cache(),
         undefined=StrictUndefined,
         autoescape=False,
@@ -204,7 +255,7 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(FILTERS)
+    env.add_filters(FILTERS)
     return env
 
 
@@ -219,14 +270,37 @@ def _locate(name: str, template: Path | None) -> tuple[tuple[str, ...], str]:
 
 
 def render(name: str, context: Mapping[str, Any], template: Path | None = None) -> str:
-    """Render a template to text, or raise ``TemplateError`` naming the file and line."""
+    """Render a template to text, or raise ``TemplateError`` naming the file and line.
+
+    The document is capped at ``MAX_OUTPUT`` characters while it is produced, and any
+    control character the template itself writes is shown, not kept (``visible``).
+    """
     search_path, lookup = _locate(name, template)
+    budget = new_budget()
+    shown = lookup  # where a problem is, when no template line can be named
     try:
         compiled = _environment(search_path).get_template(lookup)
-        text = compiled.render(context)
+        shown = compiled.filename or lookup
+        text = _capped(compiled.generate(context))
+    except TemplateLimitError as exc:
+        where = _where(exc.__traceback__, shown)
+        raise TemplateError(f"{where}: over a template limit: {exc}") from None
+    except _FilterBugError as exc:
+        if os.environ.get("MLSD_DEBUG"):
+            raise
+        raise MlsdError(
+            f"internal error in mlsd's {exc.name} filter, called at "
+            f"{_where(exc.__traceback__, shown)}: {type(exc.error).__name__}: {exc.error}\n"
+            "This is a bug in mlsd, not in your template. Run again with MLSD_DEBUG=1 to "
+            "see the details."
+        ) from None
+    except (MemoryError, RecursionError) as exc:
+        what = "runs out of memory" if isinstance(exc, MemoryError) else "nests too deeply"
+        raise TemplateError(f"{_where(exc.__traceback__, shown)}: the template {what}") from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(
-            f"template {exc.name!r} not found in {' or '.join(search_path)}"
+            f"{_where(exc.__traceback__, lookup)}: template {exc.name!r} not found in "
+            f"{' or '.join(search_path)}"
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or lookup
@@ -240,21 +314,42 @@ def render(name: str, context: Mapping[str, Any], template: Path | None = None) 
         ArithmeticError,
         LookupError,
         AttributeError,
-        RecursionError,
     ) as exc:
         raise TemplateError(_runtime_message(exc, lookup)) from None
-    return text.rstrip("\n") + "\n"
+    finally:
+        end_budget(budget)
+    return controls_visible(text.rstrip("\n")) + "\n"
 
 
-def _runtime_message(exc: BaseException, lookup: str) -> str:
-    """``file:line: what went wrong``, the line taken from Jinja's rewritten traceback."""
+def _capped(chunks: Any) -> str:
+    """The rendered chunks joined, stopped as soon as they pass ``MAX_OUTPUT``."""
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TemplateLimitError(
+                f"the document would pass {MAX_OUTPUT // (1024 * 1024)} MiB "
+                f"({MAX_OUTPUT:,} characters)"
+            )
+        out.append(chunk)
+    return "".join(out)
+
+
+def _where(tb: TracebackType | None, lookup: str) -> str:
+    """``file:line`` of the innermost template frame, from Jinja's rewritten traceback."""
     where = lookup
-    tb = exc.__traceback__
     while tb is not None:
         # Jinja replaces template frames by fake ones that carry this global.
         if "__jinja_exception__" in tb.tb_frame.f_globals:
             where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
         tb = tb.tb_next
+    return where
+
+
+def _runtime_message(exc: BaseException, lookup: str) -> str:
+    """``file:line: what went wrong``, the line taken from Jinja's rewritten traceback."""
+    where = _where(exc.__traceback__, lookup)
     if isinstance(exc, SecurityError):
         what = f"not allowed in a template: {exc}"
     elif isinstance(exc, jinja2.UndefinedError):

@@ -9,7 +9,7 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.theme import Theme
 
-from mlsd._util.textsafe import controls_visible
+from mlsd._util.textsafe import controls_visible, encodable
 
 THEME = Theme(
     {
@@ -25,21 +25,27 @@ THEME = Theme(
 
 
 class SafeConsole(Console):
-    """A console that shows control characters in text instead of sending them.
+    """A console that shows unsafe characters in text instead of sending them.
 
-    Rich drops a few controls (BEL, BS, CR...) but passes ESC and NUL through, so an
-    answer or case file containing ``\x1b]0;...`` would retitle the user's window.
-    Filtering here, at the last step before output, covers every view at once. Segments
-    that rich marks as control codes (cursor moves it makes itself) pass untouched.
+    Rich drops a few controls (BEL, BS, CR...) but passes ESC, NUL, C1, bidi overrides
+    and zero-width characters through, so an answer or case file containing
+    ``\x1b]0;...`` would retitle the user's window. Filtering here, at the last step
+    before output, covers every view at once, with the same rules as the plain-text path
+    (``mlsd._util.textsafe``). Views should still pass text through ``visible`` first:
+    a stand-in added here is wider than what rich measured, so a table border may shift.
+    Segments that rich marks as control codes (cursor moves it makes itself) pass
+    untouched. A character the output encoding lacks (``PYTHONIOENCODING=latin-1``)
+    becomes ``?`` instead of failing the whole view.
     """
 
     def render(
         self, renderable: RenderableType, options: ConsoleOptions | None = None
     ) -> Iterable[Segment]:
+        file = self.file
         for segment in super().render(renderable, options):
             text = segment.text if segment.control is None else ""
-            shown = controls_visible(text)
-            yield segment if shown is text else Segment(shown, segment.style)
+            shown = encodable(controls_visible(text), file)
+            yield segment if shown == text else Segment(shown, segment.style)
 
 
 @lru_cache(maxsize=1)

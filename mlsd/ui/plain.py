@@ -1,4 +1,9 @@
-"""Plain-text output for the fast paths (``mlsd list``), without importing rich."""
+"""Plain-text output for the fast paths (``mlsd list``), without importing rich.
+
+Every cell is case-file or database text, so each is made visible *before* the columns
+are measured: a stand-in then takes the room the table gave it. The caller prints the
+result through ``textsafe.echo``.
+"""
 
 from __future__ import annotations
 
@@ -22,20 +27,27 @@ def case_table(cases: Sequence[CaseSummary]) -> str:
     """
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10_000
     # A title is case-file text: a YAML escape like "\e[31m" must not reach the terminal.
-    titles = [" ".join(visible(c.title).split()) for c in cases]
-    tags = [", ".join(c.tags) for c in cases]
-    id_w = max(len("ID"), *(len(c.id) for c in cases))
+    titles = [_cell(c.title) for c in cases]
+    tags = [_cell(", ".join(c.tags)) for c in cases]
+    ids = [_cell(c.id) for c in cases]
+    id_w = max(len("ID"), *(len(i) for i in ids))
     diff_w = len("DIFFICULTY")
     tags_room = min(max(len("TAGS"), *(len(t) for t in tags)), 26)
     title_w = max(len("TITLE"), *(len(t) for t in titles))
     title_w = max(16, min(title_w, width - id_w - diff_w - tags_room - 6))
     lines = [f"{'ID':<{id_w}}  {'DIFFICULTY':<{diff_w}}  {'TITLE':<{title_w}}  TAGS"]
-    for case, title, tag_text in zip(cases, titles, tags, strict=True):
-        line = f"{case.id:<{id_w}}  {case.difficulty:<{diff_w}}  {_fit(title, title_w):<{title_w}}  {tag_text}"
+    for case, case_id, title, tag_text in zip(cases, ids, titles, tags, strict=True):
+        difficulty = _cell(case.difficulty)
+        line = f"{case_id:<{id_w}}  {difficulty:<{diff_w}}  {_fit(title, title_w):<{title_w}}  {tag_text}"
         lines.append(_fit(line, width - 1) if width > 40 else line)
     lines.append("")
     lines.append(f"{len(cases)} case(s). Practise one with: mlsd practice ID")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _cell(value: object) -> str:
+    """One table cell: unsafe characters as stand-ins, whitespace runs as one space."""
+    return " ".join(visible(value).split())
 
 
 def _fit(text: str, width: int) -> str:
@@ -45,14 +57,17 @@ def _fit(text: str, width: int) -> str:
 def session_table(rows: Sequence[SessionSummary]) -> str:
     header = ("ID", "CASE", "MODE", "LEVEL", "STARTED", "STATUS", "STEPS")
     body = [
-        (
-            r.short_id,
-            r.case_id,
-            r.mode,
-            r.level,
-            r.started_at[:16].replace("T", " "),
-            r.status,
-            str(r.steps_answered),
+        tuple(
+            _cell(value)
+            for value in (
+                r.short_id,
+                r.case_id,
+                r.mode,
+                r.level,
+                r.started_at[:16].replace("T", " "),
+                r.status,
+                str(r.steps_answered),
+            )
         )
         for r in rows
     ]

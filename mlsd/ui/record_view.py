@@ -1,4 +1,8 @@
-"""A stored session, shown in full: ``mlsd sessions show``."""
+"""A stored session, shown in full: ``mlsd sessions show``.
+
+Everything here is database text (answers, questions, a case title copied from a case
+file), so each piece goes through ``visible`` before rich lays it out.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,17 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from mlsd._util.textsafe import visible
 from mlsd.log.records import SessionRecord
 
 
 def record_view(record: SessionRecord) -> RenderableType:
     head = Text(
-        f"{record.case_title} · {record.mode} · {record.level} · {record.status}\n", style="bold"
+        visible(f"{record.case_title} · {record.mode} · {record.level} · {record.status}") + "\n",
+        style="bold",
     )
     head.append(
-        f"session {record.id} · started {record.started_at[:16].replace('T', ' ')} UTC",
+        visible(f"session {record.id} · started {record.started_at[:16].replace('T', ' ')} UTC"),
         style="muted",
     )
     parts: list[RenderableType] = [head]
@@ -22,20 +28,22 @@ def record_view(record: SessionRecord) -> RenderableType:
         asked = Text()
         for c in record.clarifications:
             asked.append("Q: ", style="bold")
-            asked.append(c.question + "\n")
+            asked.append(visible(c.question) + "\n")
             asked.append("A: ", style="interviewer")
-            asked.append(c.answer + "\n")
+            asked.append(visible(c.answer) + "\n")
         parts.append(Panel(asked, title="Clarifying questions", title_align="left"))
     for step_id, text in record.answers.items():
-        body = Text(text)
+        body = Text(visible(text))
         for f in record.follow_ups_for(step_id):
             body.append("\n\nFollow-up: ", style="interviewer")
-            body.append(f.question)
+            body.append(visible(f.question))
             body.append("\n")
-            body.append(f.answer if f.answer else "(skipped)", style="" if f.answer else "muted")
+            body.append(
+                visible(f.answer) if f.answer else "(skipped)", style="" if f.answer else "muted"
+            )
         revisions = sum(1 for h in record.history if h.step_id == step_id)
-        title = step_id + (f" (revised {revisions - 1}x)" if revisions > 1 else "")
+        title = visible(step_id) + (f" (revised {revisions - 1}x)" if revisions > 1 else "")
         parts.append(Panel(body, title=Text(title), title_align="left"))
     if record.skipped:
-        parts.append(Text("Skipped: " + ", ".join(record.skipped), style="muted"))
+        parts.append(Text(visible("Skipped: " + ", ".join(record.skipped)), style="muted"))
     return Group(*parts)

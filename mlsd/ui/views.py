@@ -1,7 +1,9 @@
 """Rich renderables for the case brief. Views only read; they never change state.
 
 User and case text always goes through ``Text`` so square brackets are never taken as
-rich markup.
+rich markup, and through ``visible`` so its control, bidi and zero-width characters are
+stand-ins *before* rich measures the columns (``SafeConsole`` would catch them anyway, but
+after layout, so a table border could shift).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mlsd._util.textsafe import visible
 from mlsd.cases.brief import CaseBrief, StepBrief
 
 # Below this width a three-column table squeezes its widest column to nothing.
@@ -35,7 +38,7 @@ def prose(text: str) -> Text:
     """
     out: list[str] = []
     previous = ""
-    for line in text.strip().split("\n"):
+    for line in visible(text).strip().split("\n"):
         stripped = line.strip()
         if not stripped:
             if out and out[-1] != "\n\n":
@@ -59,7 +62,7 @@ class _Steps:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if options.max_width < NARROW:
             for step in self.steps:
-                head = Text(step.title, style="step")
+                head = Text(visible(step.title), style="step")
                 head.append(f" · {minutes(step.minutes)}", style="muted")
                 yield Text()
                 yield head
@@ -70,23 +73,23 @@ class _Steps:
         table.add_column("Budget", justify="right", no_wrap=True)
         table.add_column("Goal and guiding questions")
         for step in self.steps:
-            table.add_row(Text(step.title), minutes(step.minutes), _goal_and_prompts(step))
+            table.add_row(Text(visible(step.title)), minutes(step.minutes), _goal_and_prompts(step))
         yield table
 
 
 def _goal_and_prompts(step: StepBrief) -> Text:
-    body = Text(step.goal, style="italic")
+    body = Text(visible(step.goal), style="italic")
     for prompt in step.prompts:
         body.append("\n• ")
-        body.append(prompt)
+        body.append(visible(prompt))
     return body
 
 
 def brief_view(brief: CaseBrief) -> RenderableType:
     header = Text()
-    header.append(brief.title, style="bold")
+    header.append(visible(brief.title), style="bold")
     header.append(
-        f"\n{brief.difficulty} · {', '.join(brief.tags)} · {minutes(brief.total_minutes)}",
+        visible(f"\n{brief.difficulty} · {', '.join(brief.tags)} · {minutes(brief.total_minutes)}"),
         style="muted",
     )
     opening = Panel(
@@ -95,5 +98,5 @@ def brief_view(brief: CaseBrief) -> RenderableType:
         title_align="left",
         border_style="interviewer",
     )
-    footer = Text(f"Practise it: mlsd practice {brief.id}", style="muted")
+    footer = Text(f"Practise it: mlsd practice {visible(brief.id)}", style="muted")
     return Group(header, Text(), opening, _Steps(list(brief.steps)), footer)
