@@ -98,6 +98,12 @@ def report_for(path: Path, case: Case, framework: Framework) -> Report:
     )
 
 
+def labelled_points(case_id: str) -> list[str]:
+    """The ids on the labellers' rubric sheet for this case (rubric v1)."""
+    lines = (LABELS / "points" / f"{case_id}.txt").read_text(encoding="utf-8").split()
+    return [line.split(":", 1)[1] for line in lines]
+
+
 def found_points(report: Report) -> dict[str, str]:
     """Point id -> source, for every point the scorer credits anywhere in the answer."""
     return {p.id: p.source for s in report.steps for p in s.points if p.covered}
@@ -119,7 +125,10 @@ def evaluate(split: str) -> Result:
         }
         report = report_for(path, case, framework)
         found = found_points(report)
-        sources = {p.id: p.source for s in report.steps for p in s.points}
+        # Only points the labellers judged count: a point added to the rubric since has
+        # no label, so finding it is neither right nor wrong.
+        judged = {canonical.get(i, i) for i in labelled_points(case_id)}
+        sources = {p.id: p.source for s in report.steps for p in s.points if p.id in judged}
         tally = Tally(answers=1)
         per_source: dict[str, Tally] = {}
         for point_id, source in sources.items():
