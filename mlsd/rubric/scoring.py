@@ -273,11 +273,10 @@ def score(
 
 def _call(overrides: Mapping[str, Verdict], source: str, point: RubricPoint) -> Verdict | None:
     """The candidate's call on a point, made under its id or one it has since replaced."""
-    for name in (point.id, *point.aliases):
-        call = overrides.get(f"{source}:{name}")
-        if call is not None:
-            return call
-    return None
+    call = overrides.get(f"{source}:{point.id}")
+    for name in point.aliases:  # a case point may absorb a generic one, so either source
+        call = call or overrides.get(f"case:{name}") or overrides.get(f"framework:{name}")
+    return call
 
 
 def _calls(steps: Sequence[StepReport]) -> CallsSummary | None:
