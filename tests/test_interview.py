@@ -321,3 +321,23 @@ def test_rating_shows_the_evidence_and_the_ratings_before_the_recommendation(sto
     assert [e.reached for e in data.evidence] == [False, False]
     overview = ui.kinds("ratings")[0]
     assert [r.score for _, r in overview] == [4, 3, 4, 2, 3, 5]
+
+
+def test_the_interviewer_sees_the_probes_the_candidate_never_does(store):
+    from mlsd._util.paths import bundled_cases_dir
+    from mlsd.cases.catalog import load_case
+    from mlsd.cases.brief import make_brief
+
+    framework = load_framework()
+    path = bundled_cases_dir() / "search-ranking.yaml"
+    case = load_case(path, framework)
+    probes = case.steps["model"].probes
+    assert probes  # format 2 keeps point-naming questions for the interviewer
+    sid = start(store, case, str(path), mode="interview", level="senior", minutes=45)
+    runner, ui = interview(store, sid, case, ["go", "goto", "model", "pause"])
+    runner.run()
+    screen = next(s for s in ui.kinds("step") if s.step_id == "model")
+    assert screen.probes == list(probes)
+    brief = make_brief(case, framework)
+    shown = " ".join(p for s in brief.steps for p in s.prompts)
+    assert not any(probe in shown for probe in probes)

@@ -60,6 +60,7 @@ class StepScreen:
     points: list[Point]
     ticked: frozenset[str]  # point keys
     follow_ups: list[FollowUpItem]
+    probes: list[str]  # interviewer-only questions aimed at specific points
     hints_total: int
     hints_given: int
     notes: list[str]
@@ -173,6 +174,7 @@ def step_screen(
             FollowUpItem(i + 1, f.question, list(f.listen_for), i in asked)
             for i, f in enumerate(case_step.follow_ups if case_step else [])
         ],
+        probes=list(case_step.probes) if case_step else [],
         hints_total=len(case_step.hints) if case_step else 0,
         hints_given=len(state.hints.get(step_id, [])),
         notes=[n.text for n in state.notes_for(step_id)],

@@ -17,8 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsd._util.formatting import clock as format_clock
-from mlsd.interview.checklist import SCALE, Evidence
 from mlsd.interview.card_types import ScorecardContext
+from mlsd.interview.checklist import SCALE, Evidence
 from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
 from mlsd.log.records import RatingEntry
 from mlsd.ui.views import prose
@@ -96,6 +96,14 @@ def step_view(screen: StepScreen) -> RenderableType:
             Text(point.text, style="" if point.expected or ticked else "muted"),
         )
     parts += [Text(), heard, points]
+
+    if screen.probes:
+        probe = Text("To probe if they do not get there ", style="bold")
+        probe.append("(yours only; never read out as a hint)", style="muted")
+        for question in screen.probes:
+            probe.append("\n  • ")
+            probe.append(question)
+        parts += [Text(), probe]
 
     if screen.follow_ups:
         follow = _one_line_table(3)
