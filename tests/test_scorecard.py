@@ -33,7 +33,7 @@ def interview(store, ctr, notes, why, *, reach=7, level="senior"):
     replies = [
         "go",
         "tick",
-        ["case:calibrated-pctr", "case:click-quality-not-clicks", "framework:scale-estimation"],
+        ["case:calibrated-pctr", "case:ads-privacy-regulation", "framework:scale-estimation"],
         "clarify",
         "how many DAU",
         "follow_up",
@@ -117,7 +117,7 @@ def test_feedback_turns_missed_points_into_advice(store, ctr):
     assert feedback["steps"][0]["over_budget"] and feedback["steps"][0]["hints_given"] == 1
     assert feedback["not_reached"] == [s.title for s in framework.steps[2:]]
     # a staff point heard by a senior candidate is a strength, never a gap
-    assert [p["id"] for p in feedback["strengths"]] == ["click-quality-not-clicks"]
+    assert [p["id"] for p in feedback["strengths"]] == ["ads-privacy-regulation"]
     missed = {p["id"] for s in feedback["steps"] for p in s["missed"]}
     missed |= {p["id"] for p in feedback["focus"]}
     assert "calibrated-pctr" not in missed

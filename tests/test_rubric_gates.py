@@ -1,0 +1,66 @@
+"""The bar every bundled case must clear (rubric v2, docs/scoring.md "Rubric format 2").
+
+- Its own reference answer meets staff: a rubric no reference can pass is a syllabus.
+- Its candidate-visible prompts, read back verbatim, score under 10%: prompts say where
+  to look, never what to say.
+- It is written in format 2: every step has 3 to 5 core points (generic ones it keeps
+  included) and every point has judging notes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlsd.cases.catalog import load_case, load_framework
+from mlsd.cases.models import step_rubric
+from mlsd.rubric.scoring import score
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = sorted(p.stem for p in (REPO / "cases").glob("*.yaml"))
+PROMPTS_CEILING = 0.10
+CORE_PER_STEP = (3, 5)
+
+
+@pytest.fixture(scope="module")
+def framework():
+    return load_framework()
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_the_reference_answer_meets_staff(framework, case_id):
+    case = load_case(REPO / "cases" / f"{case_id}.yaml", framework)
+    references = {sid: step.reference for sid, step in case.steps.items()}
+    report = score(case, framework, references, level="staff")
+    assert report.level_signal.meets == "staff", (
+        f"{case_id}: the reference answer scores {report.level_signal.summary}; missed: "
+        + ", ".join(p.key for s in report.steps for p in s.missed if p.core)
+    )
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_prompts_read_back_verbatim_give_nothing_away(framework, case_id):
+    case = load_case(REPO / "cases" / f"{case_id}.yaml", framework)
+    prompts = {
+        s.id: "\n".join([*s.prompts, *(case.steps[s.id].prompts if s.id in case.steps else [])])
+        for s in framework.steps
+    }
+    report = score(case, framework, prompts, level="staff")
+    assert report.coverage < PROMPTS_CEILING, (
+        f"{case_id}: its prompts read back score {report.coverage:.0%}; they name: "
+        + ", ".join(p.key for s in report.steps for p in s.covered)
+    )
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_format_2_steps_have_three_to_five_core_points_and_notes(framework, case_id):
+    case = load_case(REPO / "cases" / f"{case_id}.yaml", framework)
+    assert case.format == 2, f"{case_id}: bundled cases are written in rubric format 2"
+    low, high = CORE_PER_STEP
+    for step in framework.steps:
+        points = step_rubric(case, framework, step.id)
+        core = [p.id for _, p in points if p.is_core]
+        assert low <= len(core) <= high, f"{case_id} {step.id}: core points {core}"
+        bare = [p.id for _, p in points if not (p.counts.strip() and p.not_enough.strip())]
+        assert not bare, f"{case_id} {step.id}: points without counts/not_enough: {bare}"
