@@ -184,12 +184,12 @@ def test_score_case_refuses_huge_and_binary_files(run, tmp_path: Path) -> None:
         handle.truncate(5 * 1024 * 1024 + 1)
     result = run("score", "--case", "feed-ranking", str(huge))
     assert result.code == 1
-    assert "over 5 MB" in result.err
+    assert "the limit is 5,242,880 (5 MiB)" in result.err
     binary = tmp_path / "bin.md"
     binary.write_bytes(b"\xff\xfe\x00bad")
     result = run("score", "--case", "feed-ranking", str(binary))
     assert result.code == 1
-    assert "not UTF-8" in result.err
+    assert "bin.md:1:3: binary file (contains a NUL byte)" in result.err
 
 
 def test_score_case_needs_the_file(run) -> None:

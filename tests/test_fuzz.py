@@ -138,3 +138,30 @@ def test_deep_nesting_refused_fast(tmp_path):
 
 def test_huge_scalar_refused_fast(tmp_path):
     _refused_fast(tmp_path, "title: " + "x" * (2 * 1024 * 1024), "limit is")
+
+
+regex_ish = st.text(alphabet=list("ab.\\wsd()[]{}|*+?^$-,0123456789:=!<>"), max_size=40)
+
+
+@SUITE
+@given(st.one_of(regex_ish, st.text(max_size=60)))
+def test_regex_safety_check_never_crashes(pattern):
+    # It reads strangers' `re:` phrases: any text gives a reason or None, never an error.
+    from mlsd.cases.regex_safety import backtracking_risk
+
+    reason = backtracking_risk(pattern)
+    assert reason is None or reason.strip()
+
+
+@SUITE
+@given(st.lists(st.sampled_from(["a", "b", "<<", "a"]), min_size=1, max_size=6))
+def test_duplicate_and_merge_keys_are_always_located(tmp_path_factory, keys):
+    path = tmp_path_factory.mktemp("keys") / "k.yaml"
+    path.write_text("".join(f"{k}: {{x: {i}}}\n" for i, k in enumerate(keys)), encoding="utf-8")
+    try:
+        data = yamlio.load(path).data
+    except MlsdError as exc:
+        assert exc.message.startswith(f"{path}:")
+        assert "appears twice" in exc.message or "merge keys" in exc.message
+    else:
+        assert len(data) == len(keys)

@@ -14,10 +14,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlsd._util import paths
-
 from mlsd.cases import yamlio
-from mlsd.errors import FileProblemError, Problem
 from mlsd.cases.models import AnswersFile, Case, Framework
+from mlsd.errors import FileProblemError, Problem
 
 M = TypeVar("M", bound=BaseModel)
 

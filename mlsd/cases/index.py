@@ -45,8 +45,12 @@ class Listing:
     problems: list[str]  # files that could not be loaded, as "path:line:col: message"
 
 
-def discover(dirs: list[Path]) -> dict[str, Path]:
-    """Case id -> file, for every case file in ``dirs``; an id defined twice is an error."""
+def discover(dirs: list[Path], skipped: list[str] | None = None) -> dict[str, Path]:
+    """Case id -> file, for every case file in ``dirs``; an id defined twice is an error.
+
+    A ``*.yaml`` that is not a regular file (a FIFO, a device, a broken link) is never
+    opened; when ``skipped`` is given, a line saying so is added to it.
+    """
     found: dict[str, Path] = {}
     for folder in dirs:
         if not folder.is_dir():
@@ -55,7 +59,13 @@ def discover(dirs: list[Path]) -> dict[str, Path]:
             continue
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             name = entry.name
-            if name.startswith(".") or not name.endswith(SUFFIXES) or not entry.is_file():
+            if name.startswith(".") or not name.endswith(SUFFIXES):
+                continue
+            if not entry.is_file():
+                if skipped is not None and not entry.is_dir():
+                    skipped.append(
+                        f"{entry.path}: not a regular file (a FIFO, device or broken link)"
+                    )
                 continue
             case_id = Path(name).stem
             if case_id in found:
@@ -83,7 +93,8 @@ def resolve(ref: str, dirs: list[Path]) -> Path:
 
 
 def listing(dirs: list[Path]) -> Listing:
-    files = discover(dirs)
+    problems: list[str] = []
+    files = discover(dirs, problems)
     cache_path = paths.cache_dir() / _CACHE_NAME
     cache = _read_cache(cache_path)
     # Entries for folders not scanned this time are kept: `mlsd list` and
@@ -91,7 +102,6 @@ def listing(dirs: list[Path]) -> Listing:
     scanned = {str(d.resolve()) for d in dirs}
     fresh = {k: v for k, v in cache.items() if str(Path(k).parent) not in scanned}
     cases: list[CaseSummary] = []
-    problems: list[str] = []
     for path in files.values():
         stat = path.stat()
         key = str(path.resolve())

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from mlsd.cases import yamlio
 from mlsd.cases.catalog import check_case, load_framework, validate
-from mlsd.errors import FileProblemError, Problem
 from mlsd.cases.models import Case, Framework
+from mlsd.cases.regex_safety import backtracking_risk
+from mlsd.errors import FileProblemError, Problem
 
 MIN_CLARIFICATIONS = 8
 MIN_KEY_CLARIFICATIONS = 4
@@ -103,7 +104,37 @@ def lint_case(located: yamlio.Located, case: Case) -> list[Problem]:
         )
     need(len(case.diagram), MIN_DIAGRAM_EDGES, ("diagram",), "diagram edges")
     problems += _placeholders(located)
+    problems += unsafe_regexes(located)
     return problems
+
+
+_PHRASE_LISTS = ("match", "listen_for")
+
+
+def unsafe_regexes(located: yamlio.Located) -> list[Problem]:
+    """Every ``re:`` phrase that can backtrack catastrophically, at its line.
+
+    A shared case pack is untrusted: one ``re:^(\\w+\\s?)*$`` pins a CPU for minutes on
+    a 20-word answer, so lint refuses the shape before anyone practises on it.
+    """
+    problems: list[Problem] = []
+    stack: list[tuple[yamlio.PathKey, object]] = [((), located.data)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [((*key, k), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [((*key, i), v) for i, v in enumerate(value)]
+        elif (
+            isinstance(value, str)
+            and value.startswith("re:")
+            and len(key) >= 2
+            and key[-2] in _PHRASE_LISTS
+        ):
+            reason = backtracking_risk(value[3:])
+            if reason:
+                problems.append(located.problem(key, f"regular expression {value!r} {reason}"))
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def _placeholders(located: yamlio.Located) -> list[Problem]:

@@ -46,7 +46,8 @@ def _check_phrases(phrases: list[str]) -> list[str]:
         if phrase.startswith("re:"):
             try:
                 re.compile(phrase[3:])
-            except re.error as exc:
+            except (re.error, OverflowError, RecursionError) as exc:
+                # re raises OverflowError for a{99999999999}, RecursionError for deep nesting.
                 raise ValueError(f"bad regular expression {phrase!r}: {exc}") from None
     return phrases
 

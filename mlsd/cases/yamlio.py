@@ -4,9 +4,11 @@ Case, framework and answers files are written by hand, so a mistake must be repo
 ``path:line:col``. We compose the YAML node tree once, build Python data from it, and keep
 a map from each value's path (``("steps", "model", "rubric", 2, "why")``) to its position.
 
-Safety: the safe loader only (the C one when present); anchors and aliases are refused
-(they buy nothing in a case file and enable "billion laughs" documents); nesting is capped;
-files over 1 MiB, binary files and non-UTF-8 files are refused before parsing. Only
+Safety: the safe loader only (the C one when present); anchors, aliases and ``<<:`` merge
+keys are refused (they buy nothing in a case file and enable "billion laughs" documents);
+a key written twice in one mapping is refused (PyYAML would silently keep the last);
+nesting is capped; only regular files are read (``mlsd._util.reading``), and files over
+1 MiB, binary files and non-UTF-8 files are refused before parsing. Only
 ``true``/``false`` are booleans (YAML 1.2), so ``answer: no`` stays the string "no".
 """
 
@@ -20,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from mlsd._util import reading
 from mlsd.errors import FileProblemError, Problem
 
 MAX_BYTES = 1024 * 1024
@@ -78,46 +81,8 @@ def dotted(key: PathKey) -> str:
 
 
 def read_text(path: Path) -> str:
-    """Read a user file as UTF-8 text, refusing huge, binary or mis-encoded files."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise FileProblemError(
-                [Problem(path, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")]
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FileProblemError([Problem(path, "no such file")]) from None
-    except IsADirectoryError:
-        raise FileProblemError([Problem(path, "is a folder, not a file")]) from None
-    except OSError as exc:
-        raise FileProblemError([Problem(path, f"cannot read: {exc.strerror}")]) from None
-    return decode(path, raw)
-
-
-def decode(path: Path, raw: bytes) -> str:
-    if len(raw) > MAX_BYTES:
-        raise FileProblemError(
-            [Problem(path, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")]
-        )
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        line, col = _position(raw, nul)
-        raise FileProblemError([Problem(path, "binary file (contains a NUL byte)", line, col)])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _position(raw, exc.start)
-        raise FileProblemError(
-            [Problem(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col)]
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-def _position(raw: bytes, offset: int) -> tuple[int, int]:
-    line = raw.count(b"\n", 0, offset) + 1
-    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-    return line, column
+    """Read a user file as UTF-8 text: regular files only, at most 1 MiB, no binary."""
+    return reading.read_text_capped(path, MAX_BYTES)
 
 
 def load(path: Path, text: str | None = None) -> Located:
@@ -131,6 +96,8 @@ def load(path: Path, text: str | None = None) -> Located:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _refuse_duplicate_and_merge_keys(path, node)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -169,6 +136,59 @@ def _refuse_anchors_and_depth(path: Path, text: str) -> None:
                 raise _at(path, event, f"nested more than {MAX_DEPTH} levels deep")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _refuse_duplicate_and_merge_keys(path: Path, root: yaml.Node) -> None:
+    """Refuse a key written twice in one mapping, and ``<<:`` merge keys, at any depth.
+
+    PyYAML keeps the last of two equal keys without a word, so a second ``model:`` under
+    ``steps:`` silently replaced a whole step. Merge keys pull fields in from elsewhere
+    (with anchors refused, only from an inline mapping): the file stops saying plainly
+    what it holds, which is the point of refusing anchors. Every such key is reported.
+    """
+    problems: list[Problem] = []
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        first: dict[tuple[str, str], int] = {}
+        for key_node, value_node in node.value:
+            stack.append(value_node)
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key_node.tag == _MERGE:
+                problems.append(
+                    Problem(
+                        path,
+                        "merge keys (<<) are not allowed in mlsd files; write the fields out",
+                        line,
+                        column,
+                    )
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a mapping or list as a key: the schema refuses it, located
+            seen = (key_node.tag, key_node.value)
+            if seen in first:
+                problems.append(
+                    Problem(
+                        path,
+                        f"key {key_node.value!r} appears twice (first at line {first[seen]})",
+                        line,
+                        column,
+                    )
+                )
+            else:
+                first[seen] = line
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise FileProblemError(problems)
 
 
 def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
