@@ -236,3 +236,15 @@ def test_piped_list_is_never_cut(run):
     out = run("list").out
     assert "Retrieval-augmented question answering over company documents" in out
     assert "…" not in out
+
+
+def test_show_interviewer_is_the_guide_with_every_spoiler(run):
+    result = run("show", "search-ranking", "--interviewer")
+    assert result.code == 0, result.err
+    guide = result.out
+    assert guide.startswith("# Interviewer's guide: ")
+    assert "Must hear (core):" in guide and "Signals of depth:" in guide
+    assert "Probes (yours only):" in guide and "Listen for:" in guide
+    # the candidate's brief has none of it
+    brief = run("show", "search-ranking").out
+    assert "Must hear" not in brief and "Probes" not in brief

@@ -325,8 +325,8 @@ def test_rating_shows_the_evidence_and_the_ratings_before_the_recommendation(sto
 
 def test_the_interviewer_sees_the_probes_the_candidate_never_does(store):
     from mlsd._util.paths import bundled_cases_dir
-    from mlsd.cases.catalog import load_case
     from mlsd.cases.brief import make_brief
+    from mlsd.cases.catalog import load_case
 
     framework = load_framework()
     path = bundled_cases_dir() / "search-ranking.yaml"

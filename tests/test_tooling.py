@@ -93,3 +93,11 @@ def test_every_doc_the_code_and_readme_cite_exists():
         cited |= set(re.findall(r"docs/[\w.-]+\.md", path.read_text(encoding="utf-8")))
     missing = sorted(c for c in cited if not (REPO / c).is_file())
     assert cited and not missing, missing
+
+
+def test_dependency_floors_exclude_known_sandbox_escapes():
+    """Jinja 3.1.5 and older let a sandboxed template reach os.environ through
+    ``|attr("format")``; user templates run sandboxed, so the floor is 3.1.6."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    jinja = next(d for d in config["project"]["dependencies"] if d.startswith("jinja2"))
+    assert jinja.replace(" ", "").split("#")[0] == "jinja2>=3.1.6"

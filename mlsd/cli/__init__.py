@@ -6,13 +6,21 @@ import contextlib
 import os
 import sys
 
+from mlsd.cli import cases, export, interview, practice, score, sessions
 from mlsd.cli.app import app
 from mlsd.errors import MlsdError
 
-# isort: off
-# Registration order is the order `mlsd --help` lists the commands in each panel.
-from mlsd.cli import practice, interview, sessions, score, export, cases  # noqa: F401
-# isort: on
+# Every command, in the order `mlsd --help` lists them in each panel. Registered here, in
+# one place, rather than by importing modules for their side effects.
+app.command(rich_help_panel="Practise")(practice.practice)
+app.command(rich_help_panel="Practise")(practice.resume)
+app.command(rich_help_panel="Practise")(interview.interview)
+app.add_typer(sessions.sessions_app, name="sessions", rich_help_panel="Review")
+app.command("score", rich_help_panel="Review")(score.score)
+app.command(rich_help_panel="Review")(export.export)
+app.command("list", rich_help_panel="Cases")(cases.list_cases)
+app.command("show", rich_help_panel="Cases")(cases.show)
+app.add_typer(cases.cases_app, name="cases", rich_help_panel="Cases")
 
 __all__ = ["app", "main"]
 

@@ -13,10 +13,9 @@ from typing import Annotated
 import typer
 
 from mlsd._util.textsafe import echo, json_text
-from mlsd.cli.app import app, options
+from mlsd.cli.app import options
 
 cases_app = typer.Typer(help="Validate, lint and write case files.", no_args_is_help=True)
-app.add_typer(cases_app, name="cases", rich_help_panel="Cases")
 
 
 class ShowFormat(str, Enum):
@@ -25,7 +24,6 @@ class ShowFormat(str, Enum):
     md = "md"
 
 
-@app.command("list", rich_help_panel="Cases")
 def list_cases(
     ctx: typer.Context,
     tag: Annotated[
@@ -61,7 +59,6 @@ def list_cases(
     echo(case_table(cases))
 
 
-@app.command("show", rich_help_panel="Cases")
 def show(
     ctx: typer.Context,
     case: Annotated[
@@ -71,11 +68,27 @@ def show(
         ShowFormat, typer.Option("--format", "-f", help="text, json or md (Markdown to hand out).")
     ] = ShowFormat.text,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    interviewer: Annotated[
+        bool,
+        typer.Option(
+            "--interviewer",
+            help="The interviewer's guide instead (Markdown): key points, probes, follow-ups, "
+            "hints. Spoilers: for the person running the interview.",
+        ),
+    ] = False,
 ) -> None:
     """Show the candidate's brief for a case: the prompt and the steps, no spoilers."""
     from mlsd.cases.index import brief as case_brief
     from mlsd.cases.index import resolve
 
+    if interviewer:
+        from mlsd.cases.catalog import load_case, load_framework
+        from mlsd.interview.guide import interviewer_guide
+
+        framework = load_framework()
+        the_case = load_case(resolve(case, options(ctx).dirs()), framework)
+        echo(interviewer_guide(the_case, framework), nl=False)
+        return
     brief = case_brief(resolve(case, options(ctx).dirs()))
     if as_json or fmt is ShowFormat.json:
         echo(json_text(brief.to_json()))

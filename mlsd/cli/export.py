@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from mlsd.cli._options import SessionArg
-from mlsd.cli.app import app, options
+from mlsd.cli.app import options
 
 
 class ExportFormat(str, Enum):
@@ -17,7 +17,6 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
-@app.command(rich_help_panel="Review")
 def export(
     ctx: typer.Context,
     session: SessionArg,

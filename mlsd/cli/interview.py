@@ -9,7 +9,7 @@ import typer
 
 from mlsd.cli._options import CandidateLevelOpt, LevelChoice, MinutesOpt
 from mlsd.cli._running import require_terminal, run_saving, session_held
-from mlsd.cli.app import app, options
+from mlsd.cli.app import options
 
 NO_TERMINAL = (
     "mlsd interview shows menus to the interviewer. To read a case without prompts use "
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from mlsd.log.store import Store
 
 
-@app.command(rich_help_panel="Practise")
 def interview(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="Case id (see mlsd list).")],

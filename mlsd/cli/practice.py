@@ -9,7 +9,7 @@ import typer
 
 from mlsd.cli._options import EditorOpt, ExportOpt, LevelChoice, LevelOpt, MinutesOpt, SessionArg
 from mlsd.cli._running import require_terminal, run_saving, session_held
-from mlsd.cli.app import app, options
+from mlsd.cli.app import options
 
 if TYPE_CHECKING:
     from mlsd._util.levels import Level
@@ -31,7 +31,6 @@ NO_TERMINAL = (
 )
 
 
-@app.command(rich_help_panel="Practise")
 def practice(
     ctx: typer.Context,
     case: Annotated[str | None, typer.Argument(help="Case id (omit to pick from a list).")] = None,
@@ -74,7 +73,6 @@ def practice(
             _drive(store, session_id, loaded, framework, editor, export)
 
 
-@app.command(rich_help_panel="Practise")
 def resume(
     ctx: typer.Context,
     session: SessionArg = "latest",

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from mlsd.cli._options import ScoreLevelOpt
-from mlsd.cli.app import app, options
+from mlsd.cli.app import options
 
 MAX_DOC_BYTES = 5 * 1024 * 1024
 
 
-@app.command("score", rich_help_panel="Review")
 def score(
     ctx: typer.Context,
     target: Annotated[
         str | None,
         typer.Argument(
             metavar="SESSION|FILE.md",
-            help="A session (full id, unique prefix or `latest`), or with --case a Markdown doc.",
+            help="A session (full id, unique prefix or `latest`; default: the latest with "
+            "answers), or with --case a Markdown doc.",
             show_default=False,
         ),
     ] = None,
@@ -37,6 +36,30 @@ def score(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON (format 1, stable).")
     ] = False,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept",
+            metavar="POINT",
+            help="You made this point though the scorer missed it (repeatable).",
+        ),
+    ] = None,
+    reject: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reject",
+            metavar="POINT",
+            help="You did not make this point though the scorer credited it (repeatable).",
+        ),
+    ] = None,
+    undo: Annotated[
+        list[str] | None,
+        typer.Option("--undo", metavar="POINT", help="Take back your call on this point."),
+    ] = None,
+    reveal: Annotated[
+        bool,
+        typer.Option("--reveal", help="Also list the missed points of steps you did not attempt."),
+    ] = False,
 ) -> None:
     """Show which key points you covered and missed, with why each one matters.
 
@@ -44,6 +67,7 @@ def score(
     """
     from mlsd.cases.catalog import load_framework
     from mlsd.errors import MlsdError
+    from mlsd.rubric.docsplit import SplitDoc
     from mlsd.rubric.report_json import report_to_json
     from mlsd.rubric.scoring import Report
     from mlsd.rubric.scoring import score as score_answers
@@ -51,7 +75,10 @@ def score(
     wanted = level.level if level is not None else None
     framework = load_framework()
     report: Report
+    doc: SplitDoc | None = None
     if case is not None:
+        if accept or reject or undo:
+            raise MlsdError("--accept, --reject and --undo apply to a stored session, not a doc")
         if target is None:
             raise MlsdError("--case needs the design doc to score: mlsd score --case CASE FILE.md")
         from mlsd.cases.catalog import load_case
@@ -59,44 +86,50 @@ def score(
         from mlsd.rubric.docsplit import split_doc
 
         the_case = load_case(resolve(case, options(ctx).dirs()), framework)
-        doc = split_doc(read_doc(Path(target)), framework)
-        report = score_answers(the_case, framework, doc.answers, level=wanted or "senior")
+        doc = split_doc(read_doc(Path(target)), framework, the_case)
+        report = score_answers(
+            the_case, framework, doc.answers, level=wanted or "senior", clarifications_asked=None
+        )
     else:
+        from mlsd.documents.review import review_session
         from mlsd.log.store import open_store
 
         with open_store() as store:
-            record = store.resolve(target or "latest")
-        from mlsd.documents.export import case_for
-
-        the_case = case_for(record, options(ctx).dirs(), framework)
-        from mlsd.documents.export import score_session
-
-        report = score_session(record, the_case, framework, level=wanted)
+            _, _, report = review_session(
+                store,
+                target,
+                options(ctx).dirs(),
+                framework,
+                level=wanted,
+                accept=accept or [],
+                reject=reject or [],
+                undo=undo or [],
+            )
     if as_json:
-        typer.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
+        data: dict[str, object] = {**report_to_json(report)}
+        if doc is not None:
+            data["doc"] = {
+                "whole": doc.whole,
+                "sections": [
+                    {"heading": s.heading, "step": s.step, "how": s.how} for s in doc.sections
+                ],
+            }
+        from mlsd._util.textsafe import echo, json_text
+
+        echo(json_text(data))  # quotes the answers: no raw C1, bidi or zero-width
         return
     from mlsd.ui.console import stdout_console
-    from mlsd.ui.feedback import feedback_view
+    from mlsd.ui.feedback import doc_reading_view, feedback_view
 
-    stdout_console().print(feedback_view(report))
+    if doc is not None:
+        titles = {s.id: s.title for s in framework.steps}
+        stdout_console().print(doc_reading_view(doc, titles))
+
+    stdout_console().print(feedback_view(report, reveal=reveal))
 
 
 def read_doc(path: Path) -> str:
-    """The doc's text; a missing, unreadable, huge or non-UTF-8 file is a user error."""
-    from mlsd.errors import MlsdError
+    """The doc's text, read like every user file (regular files only, capped, UTF-8)."""
+    from mlsd._util.reading import read_text_capped
 
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise MlsdError(f"{path} is not a file")
-        if size > MAX_DOC_BYTES:
-            raise MlsdError(
-                f"{path} is {size / 1_048_576:.1f} MB; design docs over 5 MB are refused"
-            )
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MlsdError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise MlsdError(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise MlsdError(f"{path}: cannot read: {exc.strerror}") from None
+    return read_text_capped(path, MAX_DOC_BYTES, "design doc")

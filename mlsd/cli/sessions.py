@@ -8,12 +8,10 @@ from typing import Annotated
 import typer
 
 from mlsd._util.textsafe import controls_visible, echo, json_text
-from mlsd.cli.app import app
 
 sessions_app = typer.Typer(
     help="List, show and delete your stored sessions.", invoke_without_command=True
 )
-app.add_typer(sessions_app, name="sessions", rich_help_panel="Review")
 
 
 @sessions_app.callback()

@@ -1,0 +1,90 @@
+"""The candidate corrects the scorer, and `mlsd score` never spoils a step not practised."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from mlsd.log.store import open_store
+
+REQUIREMENTS = (
+    "The business goal is auction revenue that lasts, so the model predicts calibrated "
+    "pCTR per candidate ad, which the auction multiplies by the bid."
+)
+
+
+def _practise(run, tmp_path: Path) -> str:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        yaml.safe_dump({"case": "ctr-prediction", "answers": {"requirements": REQUIREMENTS}}),
+        encoding="utf-8",
+    )
+    result = run("practice", "--answers", str(answers))
+    assert result.code == 0, result.err
+    with open_store() as store:
+        return store.resolve_id("latest")
+
+
+def _point(data, point_id):
+    return next(p for s in data["steps"] for p in s["points"] if p["id"] == point_id)
+
+
+def test_accept_and_reject_are_stored_shown_apart_and_exported(run, tmp_path):
+    sid = _practise(run, tmp_path)
+    before = json.loads(run("score", sid, "--json").out)
+    assert before["with_your_calls"] is None
+    credited = next(p["id"] for s in before["steps"] for p in s["points"] if p["covered"])
+    missed = next(p["id"] for s in before["steps"][1:] for p in s["points"] if not p["covered"])
+
+    result = run("score", sid, "--json", "--reject", credited, "--accept", missed)
+    assert result.code == 0, result.err
+    after = json.loads(result.out)
+    assert after["coverage"] == before["coverage"]  # the scorer's own figure is untouched
+    assert after["with_your_calls"]["accepted"] == 1
+    assert after["with_your_calls"]["rejected"] == 1
+    assert _point(after, credited)["covered"] and _point(after, credited)["override"] == "reject"
+
+    # stored: a later run without flags still shows them, and undo takes one back
+    again = json.loads(run("score", sid, "--json").out)
+    assert _point(again, missed)["override"] == "accept"
+    undone = json.loads(run("score", sid, "--json", "--undo", missed).out)
+    assert _point(undone, missed)["override"] is None
+
+    out = tmp_path / "doc.md"
+    assert run("export", sid, "-o", str(out), "--with-feedback").code == 0
+    assert "the candidate's call: not made" in out.read_text(encoding="utf-8")
+
+
+def test_an_unknown_point_is_a_clear_error(run, tmp_path):
+    sid = _practise(run, tmp_path)
+    result = run("score", sid, "--accept", "calibrated-pctx")
+    assert result.code == 1
+    assert "no rubric point 'calibrated-pctx'; did you mean calibrated-pctr" in result.err
+
+
+def test_missed_points_of_steps_not_attempted_stay_hidden_unless_revealed(run, tmp_path):
+    _practise(run, tmp_path)
+    shown = run("score").out  # no argument: the latest session with answers
+    assert "They stay hidden so you can still practise it" in shown
+    assert "why:" not in shown.split("Data and labels")[-1]
+    revealed = run("score", "--reveal").out
+    assert revealed.count("why:") > shown.count("why:")
+
+
+def test_score_with_no_argument_skips_interviews(run, tmp_path):
+    sid = _practise(run, tmp_path)
+    from mlsd.cases.catalog import load_case, load_framework
+    from mlsd.practice.flow import start
+
+    framework = load_framework()
+    case = load_case(Path("cases/ctr-prediction.yaml").resolve(), framework)
+    with open_store() as store:
+        start(
+            store, case, "cases/ctr-prediction.yaml", mode="interview", level="senior", minutes=45
+        )
+    result = run("score", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["case"]["id"] == "ctr-prediction"
+    assert sid  # the practice session was the one scored
