@@ -114,3 +114,48 @@ def test_cli_lint_fails_with_exit_1(run, write_case, case_data):
     assert result.code == 1
     assert "diagram edges" in result.err
     assert "need work" in result.err
+
+
+# -- rubric format 2 -------------------------------------------------------------------
+
+
+@pytest.fixture
+def v2_case() -> dict[str, Any]:
+    import yaml
+
+    from mlsd._util.paths import bundled_cases_dir
+
+    text = (bundled_cases_dir() / "video-recommendation.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    data["id"] = "tiny-case"
+    return data
+
+
+def _lint(write_case, data: dict[str, Any]) -> list[str]:
+    return [p.message for p in lint_file(write_case(data))]
+
+
+def test_a_bundled_format_2_case_lints_clean(write_case, v2_case):
+    assert _lint(write_case, v2_case) == []
+
+
+def test_a_step_needs_three_to_five_core_points(write_case, v2_case):
+    for point in v2_case["steps"]["data"]["rubric"]:
+        point["core"] = True
+    messages = _lint(write_case, v2_case)
+    assert any("core points" in m and "3 to 5 needed" in m for m in messages), messages
+
+
+def test_every_point_says_what_earns_it_and_what_does_not(write_case, v2_case):
+    del v2_case["steps"]["model"]["rubric"][0]["not_enough"]
+    messages = _lint(write_case, v2_case)
+    assert any("has no not_enough: notes" in m for m in messages), messages
+
+
+def test_skips_levels_and_aliases_must_name_real_points(write_case, v2_case):
+    v2_case["framework"] = {"skip": ["no-such-point"], "levels": {"nor-this": "mid"}}
+    first, second = v2_case["steps"]["model"]["rubric"][:2]
+    first["aliases"] = [second["id"]]
+    messages = _lint(write_case, v2_case)
+    assert sum("is not a generic point of the framework" in m for m in messages) == 2, messages
+    assert any("is the id of a live point" in m for m in messages), messages

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from mlsd._util.fileio import write_atomic
 from mlsd.cases.catalog import load_framework
 from mlsd.errors import MlsdError
-from mlsd._util.fileio import write_atomic
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -18,7 +18,7 @@ def skeleton(case_id: str) -> str:
     title = case_id.replace("-", " ").capitalize()
     lines = [
         "# yaml-language-server: $schema=mlsd-case.schema.json  (generate: mlsd cases schema)",
-        "format: 1",
+        "format: 2",
         f"id: {case_id}",
         f"title: {title}",
         "summary: TODO one sentence on what the system does.",
@@ -32,20 +32,27 @@ def skeleton(case_id: str) -> str:
         "    answer: TODO the interviewer's answer, with numbers.",
         "    key: true",
         "    match: [daily active users, QPS, how many users]",
+        "framework:           # generic points this case skips, or scores at another level",
+        "  skip: []",
+        "  levels: {}",
         "steps:               # one entry per framework step",
     ]
     for step in framework.steps:
         lines += [
             f"  {step.id}:        # {step.title}: {step.goal}",
-            "    prompts: [TODO a case-specific guiding question]",
+            "    prompts: [TODO where to look, never what to say (the candidate sees these)]",
+            "    probes: [TODO a question aimed at a point (the interviewer's only)]",
             "    hints: [TODO a nudge that does not give the answer away]",
-            "    rubric:",
+            "    rubric:           # 3-5 core points a step, generic ones kept included",
             f"      - id: {step.id}-todo",
             "        point: TODO a key point an interviewer listens for.",
+            "        core: true    # must-hear at its level; false: a signal of depth",
             "        match: [TODO a phrase that shows the point was made]",
             "        weight: 2     # 1 to 3",
             "        level: senior # mid | senior | staff",
             "        why: TODO why it matters.",
+            "        counts: TODO what substance earns it.",
+            "        not_enough: TODO a bare buzzword, a rejection, a near miss.",
             "    follow_ups:",
             "      - question: TODO a follow-up question",
             "        listen_for: [TODO what a good answer mentions]",

@@ -146,6 +146,41 @@ def check_case(located: yamlio.Located, case: Case, framework: Framework) -> lis
                     f"rubric point id {point_id!r} is already a generic point of the framework; rename it",
                 )
             )
+    problems += _format_2(located, case, generic, [pid for _, pid in rubric])
+    return problems
+
+
+def _format_2(
+    located: yamlio.Located, case: Case, generic: set[str], own: list[str]
+) -> list[Problem]:
+    """Aliases name no live point twice; skips and level overrides name generic points."""
+    problems: list[Problem] = []
+    aliases = [
+        (("steps", sid, "rubric", j, "aliases", k), alias)
+        for sid, step in case.steps.items()
+        for j, p in enumerate(step.rubric)
+        for k, alias in enumerate(p.aliases)
+    ]
+    problems += _duplicates(located, aliases, "alias")
+    for key, alias in aliases:
+        if alias in own:
+            problems.append(located.problem(key, f"alias {alias!r} is the id of a live point"))
+    for i, point_id in enumerate(case.framework.skip):
+        if point_id not in generic:
+            problems.append(
+                located.problem(
+                    ("framework", "skip", i),
+                    f"{point_id!r} is not a generic point of the framework",
+                )
+            )
+    for point_id in case.framework.levels:
+        if point_id not in generic:
+            problems.append(
+                located.problem(
+                    ("framework", "levels", point_id),
+                    f"{point_id!r} is not a generic point of the framework",
+                )
+            )
     return problems
 
 

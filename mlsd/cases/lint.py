@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mlsd.cases import yamlio
 from mlsd.cases.catalog import check_case, load_framework, validate
-from mlsd.cases.models import Case, Framework
+from mlsd.cases.models import Case, Framework, step_rubric
 from mlsd.cases.regex_safety import backtracking_risk
 from mlsd.errors import FileProblemError, Problem
 
@@ -27,6 +27,8 @@ MIN_FOLLOW_UPS = 2
 MIN_REFERENCE_WORDS = 120
 MIN_DIAGRAM_EDGES = 4
 REQUIRED_LEVELS = ("senior", "staff")
+# Format 2: per step, this many core points (generic ones the case keeps included).
+CORE_PER_STEP = (3, 5)
 
 _PLACEHOLDER = re.compile(r"\bTODO\b|\bTBD\b|\bFIXME\b|<fill[^>]*>", re.IGNORECASE)
 
@@ -39,7 +41,37 @@ def lint_file(path: Path, framework: Framework | None = None) -> list[Problem]:
         case = validate(Case, located)
     except FileProblemError as exc:
         return exc.problems
-    return check_case(located, case, framework) + lint_case(located, case)
+    problems = check_case(located, case, framework) + lint_case(located, case)
+    return problems + lint_format_2(located, case, framework)
+
+
+def lint_format_2(located: yamlio.Located, case: Case, framework: Framework) -> list[Problem]:
+    """Rubric v2: a bar, not a syllabus. Each step has 3-5 core points (the generic ones
+    the case keeps included) and every case point says what earns it and what does not."""
+    if case.format < 2:
+        return []
+    problems: list[Problem] = []
+    low, high = CORE_PER_STEP
+    for step in framework.steps:
+        core = [p.id for _, p in step_rubric(case, framework, step.id) if p.is_core]
+        if not low <= len(core) <= high:
+            problems.append(
+                located.problem(
+                    ("steps", step.id, "rubric"),
+                    f"has {len(core)} core points (generic ones included: {', '.join(core)}); "
+                    f"{low} to {high} needed",
+                )
+            )
+    for sid, case_step in case.steps.items():
+        for j, point in enumerate(case_step.rubric):
+            for note in ("counts", "not_enough"):
+                if not getattr(point, note).strip():
+                    problems.append(
+                        located.problem(
+                            ("steps", sid, "rubric", j), f"point {point.id!r} has no {note}: notes"
+                        )
+                    )
+    return problems
 
 
 def lint_case(located: yamlio.Located, case: Case) -> list[Problem]:
