@@ -128,7 +128,12 @@ def evaluate(split: str) -> Result:
         # Only points the labellers judged count: a point added to the rubric since has
         # no label, so finding it is neither right nor wrong.
         judged = {canonical.get(i, i) for i in labelled_points(case_id)}
-        sources = {p.id: p.source for s in report.steps for p in s.points if p.id in judged}
+        sources = {
+            p.id: f"{p.source}, {'core' if p.core else 'signal'}"
+            for s in report.steps
+            for p in s.points
+            if p.id in judged
+        }
         tally = Tally(answers=1)
         per_source: dict[str, Tally] = {}
         for point_id, source in sources.items():
