@@ -9,11 +9,11 @@ these rules catch the hedge and the bare list. Pure module: text in, verdict out
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 # Where a sentence ends: . ! ? before white space, a semicolon, or a new line.
-_SENTENCE = re.compile(r"[.!?](?=\s)|;|\n")
-# The end of the sentence a match is in, to tell a question from a claim.
-_QUESTION_END = re.compile(r"[.!?](?=\s|$)|\n")
+_SENTENCE = re.compile(r"[.!?](?=\s|$)|;|\n")
 # Within a sentence, these start a new claim: "GBDT now, but a DNN would be overkill".
 _CLAIM_BREAK = re.compile(
     r"\s*[,—–]?\s+(?:but|so|whereas|while|and\s+then|then)\s+"
@@ -82,9 +82,30 @@ def _span(text: str, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int
     return lo, (after.start() if after else min(len(text), end + 400))
 
 
+@lru_cache(maxsize=256)
+def _sentence_breaks(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
+    """(starts, ends, end characters) of every sentence break, once per answer."""
+    found = list(_SENTENCE.finditer(text))
+    return (
+        tuple(m.start() for m in found),
+        tuple(m.end() for m in found),
+        "".join(m.group()[:1] for m in found),
+    )
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``[start, end)``: between the breaks before and after it."""
+    starts, ends, _ = _sentence_breaks(text)
+    i = bisect_right(ends, start) - 1
+    lo = max(ends[i] if i >= 0 else 0, start - 400)
+    j = bisect_left(starts, end)
+    hi = min(starts[j] if j < len(starts) else len(text), end + 400)
+    return lo, hi
+
+
 def deferred(text: str, start: int, end: int) -> bool:
     """Is the claim around ``text[start:end]`` put off ("overkill for v1", "later")?"""
-    s_lo, s_hi = _span(text, start, end, _SENTENCE)
+    s_lo, s_hi = _sentence(text, start, end)
     sentence = text[s_lo:s_hi]
     if _DEFERRED_SENTENCE.search(sentence):
         return True
@@ -104,8 +125,9 @@ def deferred(text: str, start: int, end: int) -> bool:
 def asked(text: str, start: int, end: int) -> bool:
     """Is ``text[start:end]`` inside a question? "What is the latency budget?" asks; it
     does not say what the budget is, and reading a step's prompts back is not an answer."""
-    m = _QUESTION_END.search(text, end, end + 400)
-    return m is not None and m.group() == "?"
+    starts, _, chars = _sentence_breaks(text)
+    j = bisect_left(starts, end)
+    return j < len(starts) and starts[j] < end + 400 and chars[j] == "?"
 
 
 def listed(text: str, start: int, end: int) -> bool:
@@ -114,7 +136,7 @@ def listed(text: str, start: int, end: int) -> bool:
     A list of at least ``LIST_ITEMS`` short items, with the match inside one of them,
     names ideas without saying anything about any of them.
     """
-    s_lo, s_hi = _span(text, start, end, _SENTENCE)
+    s_lo, s_hi = _sentence(text, start, end)
     sentence = text[s_lo:s_hi]
     rel = start - s_lo
     # the list runs from the last colon (a lead-in like "Offline:") to the sentence's end
