@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mlsd.cases.models import Clarification
-from mlsd.rubric.matching import best_clarification, covers, find
+from mlsd.rubric.lookup import best_clarification
+from mlsd.rubric.matching import covers, find
 
 
 def words(phrase: str, text: str) -> str | None:

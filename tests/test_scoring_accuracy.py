@@ -6,7 +6,7 @@ rubric points it truly covers. Every passage is scored as its step's answer; the
 the matcher finds (within that step's ``universe``) are compared with the label.
 
 When a labelled passage is missed, improve the matcher or the case's ``match`` phrases,
-never the passage. Run ``pytest -s tests/test_scoring_accuracy.py`` for the per-case
+never the passage. Run ``pytest -n 0 -s tests/test_scoring_accuracy.py`` for the per-case
 figures; a one-line summary is printed at the end of every run.
 """
 

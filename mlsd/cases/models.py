@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from mlsd._util.levels import LEVELS, Level
-
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -21,6 +19,8 @@ from pydantic import (
     StrictStr,
     field_validator,
 )
+
+from mlsd._util.levels import Level
 
 Slug = Annotated[
     StrictStr,

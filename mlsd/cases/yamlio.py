@@ -35,7 +35,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _Loader(_Base):  # type: ignore[misc]
+class _Loader(_Base):  # type: ignore[misc]  # _Base is the C or pure loader, chosen at import
     """Safe loader with YAML 1.2 booleans and no timestamps (dates stay strings)."""
 
 

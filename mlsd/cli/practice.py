@@ -170,16 +170,10 @@ def _finish(
     from mlsd.documents.export import default_filename, export_session
 
     if export is None and interactive:
-        import questionary
+        from mlsd.ui.prompts import confirm
 
         name = default_filename(record)
-        try:
-            wanted = questionary.confirm(
-                f"Export the design doc to {name}?", default=True
-            ).unsafe_ask()
-        except (KeyboardInterrupt, EOFError):
-            wanted = False
-        if not wanted:
+        if not confirm(f"Export the design doc to {name}?"):
             typer.echo(f"Not exported. Later: mlsd export {record.short_id}", err=True)
             return
         export = Path(name)

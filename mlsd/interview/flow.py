@@ -38,7 +38,7 @@ from mlsd.interview.script import (
 from mlsd.log import events as ev
 from mlsd.log.records import InterviewState, SessionRecord
 from mlsd.log.store import Store
-from mlsd.rubric.matching import best_clarification
+from mlsd.rubric.lookup import best_clarification
 from mlsd.run.lifecycle import DEFAULT_REPLY, Choice, Outcome, Run
 
 # Shown to the interviewer when a lookup is ambiguous: more would be a reading exercise.

@@ -250,7 +250,7 @@ class Practice(Run):
                 question = self.ui.line("Your question").strip()
                 if not question:
                     continue
-                from mlsd.rubric.matching import best_clarification
+                from mlsd.rubric.lookup import best_clarification
 
                 found = best_clarification(question, self.case.clarifications)
                 self._record_clarification(question, found)

@@ -100,3 +100,13 @@ class QuestionaryPrompter(QuestionaryTerminal):
         from rich.text import Text
 
         self.console.print(Text(text, style="muted"))
+
+
+def confirm(message: str, *, default: bool = True) -> bool:
+    """A yes/no question; Ctrl-C or Ctrl-D answers no (nothing is left to save here)."""
+    import questionary
+
+    try:
+        return bool(questionary.confirm(message, default=default).unsafe_ask())
+    except (KeyboardInterrupt, EOFError):
+        return False
