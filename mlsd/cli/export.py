@@ -57,27 +57,21 @@ def export(
         record = store.resolve(session)
     framework = load_framework()
     case = case_for(record, options(ctx).dirs(), framework)
+    target = output or Path(default_filename(record, fmt.value))
     if record.mode == "interview":
         # An interview has no answers to score: its document is the scorecard.
         path = export_scorecard(
+            record, case, framework, target, fmt=fmt.value, template=template, force=force
+        )
+    else:
+        path = export_session(
             record,
             case,
             framework,
-            output or Path(default_filename(record, fmt.value)),
+            target,
             fmt=fmt.value,
             template=template,
+            with_feedback=with_feedback,
             force=force,
         )
-        typer.echo(f"Wrote {path}", err=True)
-        return
-    path = export_session(
-        record,
-        case,
-        framework,
-        output or Path(default_filename(record, fmt.value)),
-        fmt=fmt.value,
-        template=template,
-        with_feedback=with_feedback,
-        force=force,
-    )
     typer.echo(f"Wrote {path}", err=True)

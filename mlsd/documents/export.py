@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,37 @@ def export_session(
     with_feedback: bool = False,
     force: bool = False,
 ) -> Path:
-    """Render the session and write it atomically to ``path``; returns the path written.
+    """Render the session as a design doc (or JSON) and write it; returns the path."""
+    feedback = feedback_json(record, case, framework) if with_feedback else None
+
+    def markdown() -> str:
+        from mlsd.documents.context import design_context
+        from mlsd.documents.render import DESIGN_DOC, render
+
+        return render(DESIGN_DOC, design_context(record, case, framework, feedback), template)
+
+    return write_export(
+        record,
+        path,
+        fmt=fmt,
+        template=template,
+        force=force,
+        markdown=markdown,
+        data=lambda: session_json(record, feedback),
+    )
+
+
+def write_export(
+    record: SessionRecord,
+    path: Path,
+    *,
+    fmt: str,
+    template: Path | None,
+    force: bool,
+    markdown: Callable[[], str],
+    data: Callable[[], object],
+) -> Path:
+    """The one way a session's document is written: checked, rendered, written atomically.
 
     ``path`` may be an existing folder, to write the default file name in it. Everything
     that can fail (a template error, a bad option) fails before the write, so a failed
@@ -77,14 +108,7 @@ def export_session(
     check_target(fmt, template)
     if path.is_dir():
         path = path / default_filename(record, fmt)
-    feedback = feedback_json(record, case, framework) if with_feedback else None
-    if fmt == "json":
-        text = json.dumps(session_json(record, feedback), indent=2, ensure_ascii=False) + "\n"
-    else:
-        from mlsd.documents.context import design_context
-        from mlsd.documents.render import DESIGN_DOC, render
-
-        text = render(DESIGN_DOC, design_context(record, case, framework, feedback), template)
+    text = json.dumps(data(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else markdown()
     return write_atomic(path, text, force=force)
 
 

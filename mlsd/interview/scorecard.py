@@ -259,17 +259,14 @@ def export_scorecard(
     force: bool = False,
 ) -> Path:
     """Write an interview's scorecard (Markdown) or its record and scorecard (JSON)."""
-    import json
+    from mlsd.documents.export import write_export
 
-    from mlsd._util.fileio import write_atomic
-    from mlsd.documents.export import check_target, default_filename
-
-    check_target(fmt, template)
-    if path.is_dir():
-        path = path / default_filename(record, fmt)
-    if fmt == "json":
-        data = scorecard_json(record, case, framework)
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = render_scorecard(record, case, framework, template)
-    return write_atomic(path, text, force=force)
+    return write_export(
+        record,
+        path,
+        fmt=fmt,
+        template=template,
+        force=force,
+        markdown=lambda: render_scorecard(record, case, framework, template),
+        data=lambda: scorecard_json(record, case, framework),
+    )
