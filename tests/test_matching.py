@@ -349,3 +349,8 @@ def test_a_bare_list_of_names_only_counts_where_a_name_is_enough() -> None:
     assert find(["concept drift"], listing) is not None
     said = "Concept drift is when the click-given-features relation moves, e.g. after a redesign."
     assert find(["concept drift"], said, listing_counts=False) is not None
+
+
+def test_ignoring_something_for_now_defers_it() -> None:
+    text = "Friendly fraud is a separate problem, so I'd ignore it for now."
+    assert not covers(["friendly fraud"], text)

@@ -24,8 +24,8 @@ _CLAIM_BREAK = re.compile(
 # "social features have privacy complications, so I'd defer those".
 _DEFERS_BACK = re.compile(
     r"\b(?:so|but|and)\s+(?:i|we)(?:['’]d|['’]ll|\s+would|\s+will|\s+can|\s+could)?\s+"
-    r"(?:just\s+|probably\s+)?(?:defer|park|postpone)\s+"
-    r"(?:it|them|those|that|these)\b",
+    r"(?:just\s+|probably\s+)?(?:(?:defer|park|postpone)\s+(?:it|them|those|that|these)\b|"
+    r"(?:ignore|skip)\s+(?:it|them|those|that|these)\s+(?:for\s+now|in\s+v1|at\s+first)\b)",
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(
