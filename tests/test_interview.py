@@ -164,7 +164,8 @@ def test_menu_is_the_small_set_of_actions(store, ctr):
     assert labels[0].startswith("Tick what the candidate covered (0 of ")
     assert labels[1] == "Ask a follow-up (0 of 3 asked)"
     assert labels[2] == "Give a hint (0 of 3 given)"
-    assert "Next step: Data" in labels[5]
+    assert labels[3].startswith("Probe: questions if they stall (")
+    assert "Next step: Data" in labels[6]
     assert [c.value for c in ui.menus[1]][-2:] == ["goto", "pause"]
 
 
@@ -172,7 +173,8 @@ def test_back_jump_and_wrap_up_early(store, ctr):
     case, _ = ctr
     sid = new_interview(store, ctr)
     replies = ["go", "next", "goto", "requirements", "goto", "stay", "goto", "wrap"]
-    replies += [*ratings(), "hire", "mid"]
+    # framing, data (its first step was reached) and communication; the rest not assessed
+    replies += [*ratings((4, 3, 5)), "hire", "mid"]
     runner, _ = interview(store, sid, case, replies)
     record = runner.run().record
     assert [step for step, _ in record.events_of(ev.Enter)] == [
@@ -230,7 +232,7 @@ def test_ctrl_c_while_typing_a_note_or_justification_keeps_the_draft(store, ctr)
     assert (framing.score, framing.justification) == (4, "half a reason")
 
     # resumed in the ratings: framing is kept, the rest is asked
-    runner, ui = interview(store, sid, case, ["go", *ratings()[2:], "no-hire", "mid"])
+    runner, ui = interview(store, sid, case, ["go", *ratings((5,)), "no-hire", "mid"])
     record = runner.run().record
     assert ui.kinds("opening")[0].where.startswith("Continuing at the ratings")
     assert record.interview.ratings["framing"].justification == "half a reason"
@@ -276,7 +278,8 @@ def test_an_untimed_interview_shows_time_spent(store, ctr):
 def test_a_finished_interview_is_not_asked_again(store, ctr):
     case, _ = ctr
     sid = new_interview(store, ctr)
-    runner, _ = interview(store, sid, case, ["go", "goto", "wrap", *ratings(), "hire", "staff"])
+    replies = ["go", "goto", "wrap", *ratings((4, 5)), "hire", "staff"]
+    runner, _ = interview(store, sid, case, replies)
     runner.run()
     runner, ui = interview(store, sid, case, [])
     assert not runner.run().paused
@@ -305,7 +308,7 @@ def test_rating_shows_the_evidence_and_the_ratings_before_the_recommendation(sto
     case, _ = ctr
     sid = new_interview(store, ctr)
     replies = ["go", "tick", ["case:calibrated-pctr"], "note", "sharp", "goto", "wrap"]
-    replies += [*ratings(), "hire", "senior"]
+    replies += [*ratings((4, 5)), "hire", "senior"]
     runner, ui = interview(store, sid, case, replies)
     runner.run()
     framing = ui.kinds("rating")[0]
@@ -317,10 +320,13 @@ def test_rating_shows_the_evidence_and_the_ratings_before_the_recommendation(sto
     ]
     assert len(step.missed) == len(expected) - 1  # one heard; staff points not expected
     assert framing.notes == ["sharp"]
-    data = ui.kinds("rating")[1]
-    assert [e.reached for e in data.evidence] == [False, False]
+    # steps never reached are not assessed: only framing and communication are rated
+    assert [(s.dimension.id, s.number, s.count) for s in ui.kinds("rating")] == [
+        ("framing", 1, 2),
+        ("communication", 2, 2),
+    ]
     overview = ui.kinds("ratings")[0]
-    assert [r.score for _, r in overview] == [4, 3, 4, 2, 3, 5]
+    assert [r.score if r else None for _, r in overview] == [4, None, None, None, None, 5]
 
 
 def test_the_interviewer_sees_the_probes_the_candidate_never_does(store):

@@ -8,6 +8,7 @@ import pytest
 
 from mlsd.cases.catalog import load_framework
 from mlsd.documents.render import md_inline
+from mlsd.interview.checklist import DIMENSIONS
 from mlsd.interview.flow import Interview
 from mlsd.interview.scorecard import export_scorecard, render_scorecard, scorecard_context
 from mlsd.practice.flow import start
@@ -49,8 +50,11 @@ def interview(store, ctr, notes, why, *, reach=7, level="senior"):
         replies += [later(60, "goto"), "wrap"]
     else:
         replies.append(later(60, "next"))  # from the last step, "next" is the wrap-up
-    for score in (5, 4, 3, 2, 1, 4):
-        replies += [str(score), why]
+    # only the dimensions whose steps were reached are rated; the others are not assessed
+    scores = dict(zip([d.id for d in DIMENSIONS], (5, 4, 3, 2, 1, 4), strict=True))
+    for dim in DIMENSIONS:
+        if not dim.steps or set(dim.steps) & set(STEPS[:reach]):
+            replies += [str(scores[dim.id]), why]
     replies += ["lean-hire", "senior"]
     ui = ScriptedInterviewer(replies)
     record = Interview(store, sid, case, load_framework(), ui, clock=clock).run().record
@@ -123,7 +127,7 @@ def test_feedback_turns_missed_points_into_advice(store, ctr):
     assert "calibrated-pctr" not in missed
     assert not any(p["level"] == "staff" for s in context["steps"] for p in s["missed"])
     doc = render_scorecard(record, case, framework)
-    assert "The interview did not reach this step" in doc
+    assert "Not assessed: the interview did not reach this step." in doc
     assert "### Pacing" in doc
     assert "key_questions_not_asked" in feedback and "Key questions not asked:" in doc
 

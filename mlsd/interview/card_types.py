@@ -69,6 +69,9 @@ class RatingBlock(TypedDict):
     score: int | None
     label: str | None
     justification: str
+    # Added in issue 14: False when none of the dimension's steps was reached and it was
+    # not rated; such a rating is "not assessed" and counts in no figure.
+    assessed: bool
 
 
 class RecommendationBlock(TypedDict):
@@ -129,13 +132,19 @@ class FeedbackBlock(TypedDict):
 
 class Totals(TypedDict):
     ticked: int
-    points: int
+    points: int  # every step's points, reached or not (as in format 1 from the start)
     missed: int
     seconds: float
     budget_minutes: float
     follow_ups_asked: int
     hints_given: int
     notes: int
+    # Added in issue 14: the figures over the steps the interview reached only; steps
+    # never reached are not assessed, and the bundled template counts only these.
+    steps: int
+    steps_reached: int
+    points_reached: int
+    budget_minutes_reached: float
 
 
 class ScorecardContext(TypedDict):

@@ -49,6 +49,17 @@ def dimension(dimension_id: str) -> Dimension:
     return next(d for d in DIMENSIONS if d.id == dimension_id)
 
 
+def assessed(dim: Dimension, framework: Framework, state: InterviewState) -> bool:
+    """Whether the interview reached any step that is this dimension's evidence.
+
+    A dimension whose steps were never reached is "not assessed": it is not rated, and
+    no figure counts it, since a 1 to 5 for what nobody heard would be made up. A
+    dimension fed by no step of the framework (communication) is always assessed.
+    """
+    steps = [s for s in dim.steps if s in framework.step_ids]
+    return not steps or any(s in state.visited for s in steps)
+
+
 def recommendation_label(value: str) -> str:
     return dict(RECOMMENDATIONS).get(value, value)
 
@@ -110,6 +121,8 @@ class LevelEvidence:
 class Evidence:
     levels: tuple[LevelEvidence, ...]
     signal: LevelSignal
+    steps_counted: int = 0  # the steps the figures cover: those the interview reached
+    steps_total: int = 0
 
     @property
     def suggested(self) -> Level:
@@ -121,10 +134,13 @@ def level_evidence(case: Case, framework: Framework, state: InterviewState, leve
     """Ticked weight over all points first expected at each level, over every step.
 
     The same rule as the practice feedback's level signal (``rubric.levels``), so "meets
-    senior" means the same thing in both modes. Steps the interview never reached count
-    with nothing ticked, as an unanswered step does.
+    senior" means the same thing in both modes. Steps the interview never reached are
+    not assessed and left out: nobody listened there, so their points are neither
+    heard nor missed (issue 14). Before any step is entered every step counts, with
+    nothing heard, so an empty interview never "meets" a level by default.
     """
-    every = [(s.id, p) for s in framework.steps for p in step_points(case, framework, s.id, level)]
+    reached = [s for s in framework.steps if s.id in state.visited] or framework.steps
+    every = [(s.id, p) for s in reached for p in step_points(case, framework, s.id, level)]
     rows: list[LevelEvidence] = []
     for lvl in LEVELS:
         points = [(sid, p) for sid, p in every if p.level == lvl]
@@ -144,4 +160,4 @@ def level_evidence(case: Case, framework: Framework, state: InterviewState, leve
             for sid, p in every
         ]
     )
-    return Evidence(tuple(rows), signal)
+    return Evidence(tuple(rows), signal, len(reached), len(framework.steps))

@@ -22,6 +22,7 @@ from mlsd.interview.checklist import (
     RECOMMENDATIONS,
     SCALE,
     Dimension,
+    assessed,
     level_evidence,
     step_points,
 )
@@ -38,11 +39,14 @@ from mlsd.interview.script import (
 from mlsd.log import events as ev
 from mlsd.log.records import InterviewState, SessionRecord
 from mlsd.log.store import Store
-from mlsd.rubric.lookup import best_clarification
+from mlsd.rubric.lookup import candidates
 from mlsd.run.lifecycle import DEFAULT_REPLY, Choice, Outcome, Run
 
 # Shown to the interviewer when a lookup is ambiguous: more would be a reading exercise.
 MAX_CANDIDATES = 3
+# The first line of a rating or recommendation menu: the pointer rests here, so a stray
+# Enter records nothing, and no answer is suggested by where the pointer starts.
+CHOOSE = Choice("", "↓ Choose one below (nothing is preselected)")
 
 
 class Interview(Run):
@@ -133,7 +137,7 @@ class Interview(Run):
                 status=lambda: self.status_line(step_id),
                 shortcuts=True,
             )
-            if said is not None and action in ("follow_up", "hint", "clarify", "note"):
+            if said is not None and action in ("follow_up", "hint", "probe", "clarify", "note"):
                 self.ui.step(screen)  # the last read-out is done with: clear it away
             said = None
             if action == "tick":
@@ -142,6 +146,8 @@ class Interview(Run):
                 said = self._follow_up(step_id)
             elif action == "hint":
                 said = self._hint(step_id)
+            elif action == "probe":
+                said = self._probe(step_id)
             elif action == "clarify":
                 said = self._clarify(step_id)
             elif action == "note":
@@ -241,6 +247,19 @@ class Interview(Run):
             self.commit(ev.Hint(index=index), step_id)
         return ReadOut(f"Say this hint ({index + 1} of {len(hints)})", hints[index])
 
+    def _probe(self, step_id: str) -> ReadOut | None:
+        """A probe in full, to ask in one's own words: the step screen may only have room
+        to count them. Probes are the interviewer's, so nothing is recorded."""
+        probes = self.case.steps[step_id].probes
+        choices = [Choice(str(i), probe) for i, probe in enumerate(probes)]
+        choices.append(Choice("back", "Back"))
+        picked = self.ui.select("Which probe do you ask?", choices)
+        if picked == "back":
+            return None
+        return ReadOut(
+            "Ask this if they do not get there (a probe, not a hint)", probes[int(picked)]
+        )
+
     def _clarify(self, step_id: str) -> ReadOut | None:
         """Find the clarification the candidate asked for from a few typed words."""
         while True:
@@ -249,7 +268,7 @@ class Interview(Run):
             ).strip()
             if not typed:
                 return None
-            found = self._candidates(typed)
+            found = candidates(typed, self.case.clarifications, MAX_CANDIDATES)
             if len(found) == 1:
                 return self._answer(step_id, typed, found[0])
             default = "The default: ask them to make a reasonable assumption and say it"
@@ -266,18 +285,6 @@ class Interview(Run):
             if picked != "again":
                 by_id = {c.id: c for c in self.case.clarifications}
                 return self._answer(step_id, typed, by_id.get(picked))
-
-    def _candidates(self, typed: str) -> list[Clarification]:
-        """The best few matches, best first, each one a match on its own."""
-        left = list(self.case.clarifications)
-        found: list[Clarification] = []
-        while len(found) < MAX_CANDIDATES:
-            best = best_clarification(typed, left)
-            if best is None:
-                break
-            found.append(best)
-            left.remove(best)
-        return found
 
     def _answer(self, step_id: str, typed: str, found: Clarification | None) -> ReadOut:
         answer = found.answer.strip() if found else DEFAULT_REPLY
@@ -315,15 +322,17 @@ class Interview(Run):
     def _wrap_up(self) -> Outcome:
         if not self.state.wrapping_up:
             self.commit(ev.WrapUp())
-        for number, dim in enumerate(DIMENSIONS, start=1):
+        to_rate = [d for d in DIMENSIONS if assessed(d, self.framework, self.state)]
+        skipped = tuple(d.title for d in DIMENSIONS if d not in to_rate)
+        for number, dim in enumerate(to_rate, start=1):
             if dim.id not in self.state.ratings:
-                self._rate(dim, number)
+                self._rate(dim, number, len(to_rate), skipped)
         if self.state.recommendation is None:
             self.ui.ratings(
                 [(d.title, self.state.ratings.get(d.id)) for d in DIMENSIONS],
             )
             choices = [Choice(value, label) for value, label in RECOMMENDATIONS]
-            value = self.ui.select("Your overall recommendation", choices)
+            value = self._choose("Your overall recommendation", choices)
             self.commit(ev.Recommendation(value=value))
         if self.state.level_estimate is None:
             evidence = level_evidence(self.case, self.framework, self.state, self.record.level)
@@ -342,12 +351,28 @@ class Interview(Run):
             )
         return self.finish()
 
-    def _rate(self, dim: Dimension, number: int) -> None:
+    def _choose(self, message: str, choices: list[Choice]) -> str:
+        """A judgement with nothing preselected: Enter on the first line asks again."""
+        while True:
+            picked = self.ui.select(message, [CHOOSE, *choices], default=CHOOSE.value)
+            if picked != CHOOSE.value:
+                return picked
+
+    def _rate(self, dim: Dimension, number: int, count: int, not_assessed: Sequence[str]) -> None:
         self.ui.rating(
-            rating_screen(self.case, self.framework, self.record, self.state, dim, number)
+            rating_screen(
+                self.case,
+                self.framework,
+                self.record,
+                self.state,
+                dim,
+                number,
+                count,
+                not_assessed,
+            )
         )
         choices = [Choice(str(i), f"{i}  {label}") for i, label in enumerate(SCALE, start=1)]
-        score = int(self.ui.select(f"{dim.title}: how strong?", choices, default="3"))
+        score = int(self._choose(f"Rate: {dim.title}", choices))
         self.commit(ev.Rating(dimension=dim.id, score=score))
 
         def keep(text: str) -> None:

@@ -1,7 +1,8 @@
 """The interviewer's guide to a case, to study before the call: ``mlsd show CASE --interviewer``.
 
 Everything the candidate must not see is here: the key points (core first) with what
-earns each, the probes, the follow-ups with what a good answer mentions, and the hints.
+earns each, the probes, the follow-ups with what a good answer mentions, the hints, and
+the answer to every clarifying question the case has (issue 14).
 Markdown, so it can be printed, paged or saved.
 """
 
@@ -19,6 +20,17 @@ def interviewer_guide(case: Case, framework: Framework) -> str:
     if key:
         out += ["Key questions a strong candidate asks:", ""]
         out += [f"- {md_inline(c.question)}" for c in key]
+        out.append("")
+    if case.clarifications:
+        # What to answer when asked: during the call the lookup finds these from a few
+        # typed words, but reading them once beforehand makes the answers sound natural.
+        out += ["## Answers to the candidate's questions", ""]
+        out += ["Say only what is asked; if a question is not here, ask the candidate to"]
+        out += ["make a reasonable assumption and say it.", ""]
+        for c in case.clarifications:
+            mark = " (key)" if c.key else ""
+            answer = md_inline(" ".join(c.answer.split()))
+            out += [f"- **{md_inline(c.question)}**{mark} {answer}"]
         out.append("")
     for number, fstep in enumerate(framework.steps, start=1):
         case_step = case.steps.get(fstep.id)

@@ -29,6 +29,7 @@ from mlsd.interview.checklist import (
     DIMENSIONS,
     SCALE,
     Point,
+    assessed,
     level_evidence,
     recommendation_label,
     step_points,
@@ -67,6 +68,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
         hints = case_step.hints if case_step else []
         asked = state.follow_ups.get(fstep.id, [])
         seconds = round(record.seconds.get(fstep.id, 0.0), 3)
+        reached = fstep.id in state.visited
         steps.append(
             {
                 "number": number,
@@ -76,12 +78,17 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
                 "budget_minutes": budgets[fstep.id],
                 "seconds": seconds,
                 "over_budget": bool(record.minutes) and seconds > budgets[fstep.id] * 60,
-                "visited": fstep.id in state.visited,
+                "visited": reached,
                 "ticked": [_point(p, fstep.title) for p in ticked],
+                # A step never reached is not assessed: nothing in it was missed.
                 "missed": [
-                    _point(p, fstep.title) for p in points if p.expected and p not in ticked
+                    _point(p, fstep.title)
+                    for p in points
+                    if reached and p.expected and p not in ticked
                 ],
-                "not_expected": sum(1 for p in points if not p.expected and p not in ticked),
+                "not_expected": sum(
+                    1 for p in points if reached and not p.expected and p not in ticked
+                ),
                 "points": len(points),
                 "follow_ups": [
                     {
@@ -102,6 +109,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
             }
         )
     seconds = round(sum(s["seconds"] for s in steps), 3)
+    visited = [s for s in steps if s["visited"]]
     return {
         "format": FORMAT,
         "session": session_block(record, seconds),
@@ -119,6 +127,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
                 "score": rating.score if rating else None,
                 "label": SCALE[rating.score - 1] if rating else None,
                 "justification": rating.justification if rating else "",
+                "assessed": rating is not None or assessed(dim, framework, state),
             }
             for dim in DIMENSIONS
             for rating in [state.ratings.get(dim.id)]
@@ -151,6 +160,10 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
             "follow_ups_asked": sum(s["follow_ups_asked"] for s in steps),
             "hints_given": sum(len(s["hints_given"]) for s in steps),
             "notes": len(state.notes),
+            "steps": len(steps),
+            "steps_reached": len(visited),
+            "points_reached": sum(s["points"] for s in visited),
+            "budget_minutes_reached": round(sum(s["budget_minutes"] for s in visited), 1),
         },
     }
 

@@ -95,9 +95,10 @@ class StepEvidence:
 class RatingScreen:
     dimension: Dimension
     number: int
-    count: int
+    count: int  # the dimensions to rate: those not assessed are left out
     evidence: list[StepEvidence]
     notes: list[str]
+    not_assessed: tuple[str, ...] = ()  # dimensions left unrated: their steps not reached
 
 
 class Interviewer(Protocol):
@@ -190,6 +191,8 @@ def rating_screen(
     state: InterviewState,
     dim: Dimension,
     number: int,
+    count: int = len(DIMENSIONS),
+    not_assessed: Sequence[str] = (),
 ) -> RatingScreen:
     """The evidence for one dimension: its steps' ticks, misses, follow-ups and hints."""
     evidence = []
@@ -214,7 +217,7 @@ def rating_screen(
         for n in state.notes
         if n.step_id in dim.steps or (not dim.steps and n.step_id is not None)
     ]
-    return RatingScreen(dim, number, len(DIMENSIONS), evidence, notes)
+    return RatingScreen(dim, number, count, evidence, notes, tuple(not_assessed))
 
 
 def opening(
@@ -259,6 +262,10 @@ def step_menu(screen: StepScreen, next_title: str | None) -> list[Choice]:
     if screen.hints_total:
         choices.append(
             Choice("hint", f"Give a hint ({screen.hints_given} of {screen.hints_total} given)")
+        )
+    if screen.probes:
+        choices.append(
+            Choice("probe", f"Probe: questions if they stall ({len(screen.probes)}, yours)")
         )
     return [
         *choices,

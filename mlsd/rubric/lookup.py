@@ -2,7 +2,9 @@
 
 A question typed in one's own words ("how many people use it daily?") is matched to the
 case's clarifications by their ``match`` phrases first, then by shared content words,
-with everyday synonyms (people/users, daily/often, traffic/QPS). Pure module.
+with everyday synonyms (people/users, daily/often, traffic/QPS). An interviewer on a call
+types one or two words, fast: a single word ("budget") is enough when it is all they
+typed, and a slip of one letter ("bugdet", "latncy") still finds its word. Pure module.
 """
 
 from __future__ import annotations
@@ -68,16 +70,95 @@ _QUESTION_FILLER = frozenset(
 )
 
 
+# Words shorter than this are matched exactly: "logo" one letter from "log" is no typo.
+_TYPO_MIN = 5
+# From this length two slips are tolerated ("recomendation" for "recommendation").
+_TYPO_TWO = 9
+# What one word found only through a typo is worth, against 0.5 for an exact shared word;
+# a word of a match phrase (exact, or one slip away) is worth a little more, because the
+# author listed it as how people ask.
+_TYPO_SCORE = 0.4
+_LISTED_SCORE = 0.45
+
+
+def _within(a: str, b: str, limit: int) -> bool:
+    """Whether ``a`` is at most ``limit`` edits from ``b`` (a swap of neighbours is one)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(
+                row[j] + 1,
+                current[j - 1] + 1,
+                row[j - 1] + (ca != cb),
+            )
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[-1] <= limit
+
+
+def _typo_of(word: str, vocabulary: set[str]) -> bool:
+    """Whether ``word`` is a slip of the keyboard for a word of ``vocabulary``."""
+    if len(word) < _TYPO_MIN:
+        return False
+    limit = 2 if len(word) >= _TYPO_TWO else 1
+    return any(len(v) >= _TYPO_MIN - 1 and _within(word, v, limit) for v in vocabulary)
+
+
+def _normal(word: str) -> str | None:
+    """The stem a typed word counts as, or None for a word that carries no meaning."""
+    if word in _QUESTION_FILLER:
+        return None
+    if word in _QUESTION_SYNONYMS:
+        return _QUESTION_SYNONYMS[word]
+    if len(word) > 2 and word not in _STOPWORDS:
+        return _stem(word)
+    return None
+
+
 def _content_stems(text: str) -> set[str]:
+    stems = (_normal(t.lower()) for t in WORDS.findall(text))
+    return {s for s in stems if s is not None}
+
+
+def _typed_stems(text: str) -> set[str]:
+    """Like ``_content_stems``, but a typo of a synonym ("peple") counts as the synonym."""
     stems: set[str] = set()
     for word in (t.lower() for t in WORDS.findall(text)):
-        if word in _QUESTION_FILLER:
+        stem = _normal(word)
+        if stem is None:
             continue
-        if word in _QUESTION_SYNONYMS:
-            stems.add(_QUESTION_SYNONYMS[word])
-        elif len(word) > 2 and word not in _STOPWORDS:
-            stems.add(_stem(word))
+        if word not in _QUESTION_SYNONYMS and len(word) >= _TYPO_MIN:
+            slip = next(
+                (k for k in _QUESTION_SYNONYMS if len(k) >= _TYPO_MIN and _within(word, k, 1)),
+                None,
+            )
+            if slip is not None:
+                stem = _QUESTION_SYNONYMS[slip]
+        stems.add(stem)
     return stems
+
+
+def _score(question: str, words: set[str], clar: Clarification) -> float:
+    score = 0.0
+    for phrase in clar.match:
+        if find((phrase,), question, negation=False) is not None:
+            score += 1.0 + 0.25 * (len(WORDS.findall(phrase)) - 1)
+    own = _content_stems(clar.question)
+    listed = {stem for phrase in clar.match for stem in _content_stems(phrase)}
+    score += 0.5 * len(words & own)
+    # A word of a longer phrase ("budget" of "time budget") says something on its own.
+    score += _LISTED_SCORE * len((words & listed) - own)
+    for word in words - own - listed:
+        if _typo_of(word, listed):
+            score += _LISTED_SCORE
+        elif _typo_of(word, own):
+            score += _TYPO_SCORE
+    return score
 
 
 def best_clarification(
@@ -86,21 +167,35 @@ def best_clarification(
     """The clarification a typed question most likely asks for, or None if none fits.
 
     A question scores one point for each of a clarification's ``match`` phrases it
-    contains (longer phrases a little more), and half a point for each content word it
-    shares with the clarification's own question. At least one point is needed: one
-    phrase, or two shared words.
+    contains (longer phrases a little more), half a point for each content word it
+    shares with the clarification's own question, and a little less for a word of a match
+    phrase or one slip away from a word of either. A whole question needs
+    one point: one phrase, or two shared words. A query of one or two words, as an
+    interviewer types on a call ("budget", "how many people"), needs only one of them.
     """
-    words = _content_stems(question)
+    words = _typed_stems(question)
     if not words:
         return None
+    needed = _TYPO_SCORE if len(words) <= 2 else 1.0
     best: Clarification | None = None
     best_score = 0.0
     for clar in clarifications:
-        score = 0.0
-        for phrase in clar.match:
-            if find((phrase,), question, negation=False) is not None:
-                score += 1.0 + 0.25 * (len(WORDS.findall(phrase)) - 1)
-        score += 0.5 * len(words & _content_stems(clar.question))
+        score = _score(question, words, clar)
         if score > best_score:
             best, best_score = clar, score
-    return best if best_score >= 1.0 else None
+    return best if best_score >= needed else None
+
+
+def candidates(
+    typed: str, clarifications: Sequence[Clarification], limit: int
+) -> list[Clarification]:
+    """The best few matches, best first, each one a match on its own."""
+    left = list(clarifications)
+    found: list[Clarification] = []
+    while len(found) < limit:
+        best = best_clarification(typed, left)
+        if best is None:
+            break
+        found.append(best)
+        left.remove(best)
+    return found

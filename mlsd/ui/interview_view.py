@@ -2,9 +2,9 @@
 
 Views only read. Case text and everything the interviewer typed go through ``Text``, so
 square brackets are never taken as rich markup. The step screen keeps each point and
-follow-up to one line (cut with an ellipsis): the whole checklist has to fit on one
-terminal screen above the menu, and the full wording is one keypress away in the
-checklist and in what is read out.
+follow-up to one line (cut with an ellipsis), and on a short terminal shows only as many
+points as fit above the menu: the full wording of every point is one keypress away in
+the checklist (which wraps it), of probes and follow-ups in their pickers and read-outs.
 """
 
 from __future__ import annotations
@@ -65,29 +65,30 @@ def opening_view(opening: Opening) -> RenderableType:
         (f"mlsd show {opening.case_id}", "key"),
         " (no rubric in it).",
     )
-    parts: list[RenderableType] = [meta, Text(), say, agenda, Text(), how]
+    # The text to read out comes last, right above the menu: on a short terminal what
+    # scrolls away is the how-to, never the prompt.
+    parts: list[RenderableType] = [meta, agenda, Text(), how, Text(), say]
     if opening.where:
-        parts += [Text(), Text(opening.where, style="warn")]
+        parts += [Text(opening.where, style="warn")]
     title = ("Resuming: " if opening.resumed else "Interviewing: ") + opening.title
     return Panel(
         Group(*parts), title=Text(title, style="bold"), title_align="left", border_style="step"
     )
 
 
-def step_view(screen: StepScreen) -> RenderableType:
-    head = Text(f"Step {screen.number} of {screen.count}: {screen.title}", style="step")
-    if screen.minutes:
-        head.append(f"  ({screen.minutes:g} min)", style="muted")
-    parts: list[RenderableType] = [head, Text(screen.goal, style="italic")]
-
+def _heard(screen: StepScreen, compact: bool) -> Text:
     heard = Text("Listen for ", style="bold")
     heard.append(f"({len(screen.ticked)} of {len(screen.points)} heard; ", style="muted")
-    heard.append(f"expected at {screen.level}: mid", style="muted")
+    heard.append("expected: mid" if compact else f"expected at {screen.level}: mid", style="muted")
     if screen.level != "mid":
         heard.append(f" to {screen.level}", style="muted")
     heard.append(")", style="muted")
+    return heard
+
+
+def _points(screen: StepScreen, shown: int) -> Table:
     points = _one_line_table()
-    for n, point in enumerate(screen.points, start=1):
+    for n, point in enumerate(screen.points[:shown], start=1):
         ticked = point.key in screen.ticked
         points.add_row(
             Text("✓", style="good") if ticked else Text("·", style="muted"),
@@ -95,8 +96,32 @@ def step_view(screen: StepScreen) -> RenderableType:
             Text(f"[{point.level}]", style="" if point.expected else "muted"),
             Text(point.text, style="" if point.expected or ticked else "muted"),
         )
-    parts += [Text(), heard, points]
+    return points
 
+
+def _compact_rest(screen: StepScreen, shown: int) -> list[RenderableType]:
+    """Where the rest is, and the probes, follow-ups, hints and questions as counts."""
+    more = len(screen.points) - shown
+    full = Text(f"and {more} more; " if more else "", style="muted")
+    full.append("every point in full: choose Tick (1)", style="muted")
+    counts = []
+    if screen.probes:
+        counts.append(f"probes: {len(screen.probes)}")
+    if screen.follow_ups:
+        asked = sum(f.asked for f in screen.follow_ups)
+        counts.append(f"follow-ups: {asked} of {len(screen.follow_ups)} asked")
+    if screen.hints_total:
+        counts.append(f"hints: {screen.hints_given} of {screen.hints_total}")
+    counts.append(f"questions answered: {len(screen.clarifications)}")
+    parts: list[RenderableType] = [full, Text(" · ".join(counts).capitalize(), style="muted")]
+    if screen.notes:
+        parts.append(Text(f"Notes: {len(screen.notes)}", style="muted"))
+    return parts
+
+
+def _full_rest(screen: StepScreen) -> list[RenderableType]:
+    """The probes and follow-ups listed, the counts, the notes: for a tall terminal."""
+    parts: list[RenderableType] = []
     if screen.probes:
         probe = Text("To probe if they do not get there ", style="bold")
         probe.append("(yours only; never read out as a hint)", style="muted")
@@ -132,6 +157,26 @@ def step_view(screen: StepScreen) -> RenderableType:
             notes.append("\n• ")
             notes.append(note)
         parts.append(notes)
+    return parts
+
+
+def step_view(screen: StepScreen, points_shown: int | None = None) -> RenderableType:
+    """The step screen. With ``points_shown`` it is the compact one, for a terminal too
+    short for the whole (80x24, or half a screen beside a video call): no blank lines, the
+    first ``points_shown`` points, and the probes and follow-ups counted on one line, each
+    of them in full one menu choice away."""
+    compact = points_shown is not None
+    head = Text(f"Step {screen.number} of {screen.count}: {screen.title}", style="step")
+    if screen.minutes:
+        head.append(f"  ({screen.minutes:g} min)", style="muted")
+    parts: list[RenderableType] = [head]
+    if points_shown is None:
+        shown = len(screen.points)
+        parts += [Text(screen.goal, style="italic"), Text()]
+    else:
+        shown = min(points_shown, len(screen.points))
+    parts += [_heard(screen, compact), _points(screen, shown)]
+    parts += _compact_rest(screen, shown) if compact else _full_rest(screen)
     return Panel(Group(*parts), border_style="step")
 
 
@@ -148,15 +193,21 @@ def read_out_view(said: ReadOut) -> RenderableType:
     return Panel(body, title=Text(said.title), title_align="left", border_style="interviewer")
 
 
-def rating_view(screen: RatingScreen) -> RenderableType:
+def rating_view(screen: RatingScreen, missed_shown: int = MISSED_SHOWN) -> RenderableType:
+    """The evidence for one rating; ``missed_shown`` is lowered until it fits a short
+    terminal, so the heading and the counts stay on screen."""
     head = Text(f"Rating {screen.number} of {screen.count}: ", style="step")
     head.append(screen.dimension.title, style="step")
     parts: list[RenderableType] = [head]
+    if screen.not_assessed:
+        skipped = Text("Not rated, as their steps were not reached: ", "muted")
+        skipped.append(", ".join(screen.not_assessed), style="muted")
+        parts.append(skipped)
     for step in screen.evidence:
         line = Text()
         line.append(step.title, style="bold")
         if not step.reached:
-            line.append(": the interview did not reach this step", style="muted")
+            line.append(": not reached, so not assessed", style="muted")
             parts += [Text(), line]
             continue
         line.append(
@@ -167,11 +218,11 @@ def rating_view(screen: RatingScreen) -> RenderableType:
         parts += [Text(), line]
         if step.missed:
             missed = _one_line_table(3)
-            for n, text in enumerate(step.missed[:MISSED_SHOWN], start=1):
+            for n, text in enumerate(step.missed[:missed_shown], start=1):
                 missed.add_row(Text("✗", style="miss"), Text(f"{n}.", style="muted"), Text(text))
             parts += [Text("Not heard, though expected at this level:"), missed]
-            if len(step.missed) > MISSED_SHOWN:
-                more = len(step.missed) - MISSED_SHOWN
+            if len(step.missed) > missed_shown:
+                more = len(step.missed) - missed_shown
                 parts.append(Text(f"  and {more} more", style="muted"))
         else:
             parts.append(Text("Every point expected at this level was heard.", style="good"))
@@ -187,17 +238,21 @@ def rating_view(screen: RatingScreen) -> RenderableType:
 
 
 def ratings_view(rows: Sequence[tuple[str, RatingEntry | None]]) -> RenderableType:
-    table = Table(header_style="bold", title=Text("Your ratings"), expand=True)
-    table.add_column("Dimension", no_wrap=True)
-    table.add_column("Rating", no_wrap=True)
-    table.add_column("Why", ratio=1)
+    """The ratings given, one dimension a line with its reason below: a table's "why"
+    column is a few letters wide in a half-width window."""
+    lines = Text("Your ratings", style="bold")
     for title, rating in rows:
-        table.add_row(
-            Text(title),
-            Text(f"{rating.score} {SCALE[rating.score - 1]}" if rating else "not rated"),
-            Text(rating.justification if rating else ""),
-        )
-    return table
+        lines.append("\n")
+        lines.append(title)
+        lines.append(": ")
+        if rating is None:
+            lines.append("not assessed (not reached)", style="muted")
+            continue
+        lines.append(f"{rating.score} {SCALE[rating.score - 1]}", style="bold")
+        if rating.justification.strip():
+            lines.append("\n  ")
+            lines.append(" ".join(rating.justification.split()), style="muted")
+    return Panel(lines, border_style="step")
 
 
 def evidence_view(evidence: Evidence, level: str) -> RenderableType:
@@ -217,6 +272,12 @@ def evidence_view(evidence: Evidence, level: str) -> RenderableType:
         )
     note = Text(f"The candidate interviews for {level}. The ticks suggest: ", style="muted")
     note.append(evidence.signal.summary, style="bold")
+    if evidence.steps_counted < evidence.steps_total:
+        note.append(
+            f" (from the {evidence.steps_counted} of {evidence.steps_total} steps reached;"
+            " the others are not assessed)",
+            style="muted",
+        )
     return Group(table, note)
 
 
@@ -227,7 +288,10 @@ def summary_view(context: ScorecardContext) -> RenderableType:
     table.add_column("Rating")
     table.add_column("Justification")
     for r in context["ratings"]:
-        rating = f"{r['score']} {r['label']}" if r["score"] else "not rated"
+        if r["score"]:
+            rating = f"{r['score']} {r['label']}"
+        else:
+            rating = "not rated" if r["assessed"] else "not assessed"
         table.add_row(Text(r["title"]), Text(rating), Text(r["justification"]))
     rec = context["recommendation"]
     level = context["level_estimate"]
@@ -240,7 +304,13 @@ def summary_view(context: ScorecardContext) -> RenderableType:
         level["level"] or "not given",
         (f" (ticks suggest {level['signal']})", "muted"),
         ("\nPoints heard: ", "bold"),
-        f"{totals['ticked']} of {totals['points']}",
+        f"{totals['ticked']} of {totals['points_reached']}",
+        (
+            f" (on the {totals['steps_reached']} steps reached)"
+            if totals["steps_reached"] < totals["steps"]
+            else "",
+            "muted",
+        ),
         ("  ·  ", "muted"),
         ("Time: ", "bold"),
         format_clock(totals["seconds"]),

@@ -8,6 +8,8 @@ open checklist (``.checked``).
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,7 +20,7 @@ from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
 from mlsd.log.records import RatingEntry
 from mlsd.run.lifecycle import Choice
 from mlsd.ui import interview_view
-from mlsd.ui.prompts import QuestionaryTerminal, _keep_draft_on_ctrl_c, draft_of
+from mlsd.ui.prompts import QuestionaryTerminal, draft_of
 from mlsd.ui.signals import Interrupted, ask
 
 REFRESH_SECONDS = 1.0
@@ -52,28 +54,98 @@ class _LiveMessage(str):
         return format(self.render(), spec)
 
 
-def _inquirer_control(question: Any) -> Any:
-    """The checklist's state object, to read what was ticked when Ctrl-C aborts it."""
+def _keep_draft_on_ctrl_c() -> Any:
+    """Ctrl-C in a note or a justification raises with the half-typed text as ``.draft``."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("c-c", eager=True)
+    def _interrupt(event: Any) -> None:
+        text = event.app.current_buffer.text
+        event.app.exit(exception=Interrupted(text), style="class:aborting")
+
+    return bindings
+
+
+def _inquirer_window(question: Any) -> Any:
+    """The window that draws a select's or checklist's choices."""
     from questionary.prompts.common import InquirerControl
 
     for window in question.application.layout.find_all_windows():
         if isinstance(window.content, InquirerControl):
-            return window.content
+            return window
     return None
 
 
+def _inquirer_control(question: Any) -> Any:
+    """The checklist's state object, to read what was ticked when Ctrl-C aborts it."""
+    window = _inquirer_window(question)
+    return None if window is None else window.content
+
+
+def _show_whole_choice(question: Any, titles: Sequence[str]) -> None:
+    """Scroll so the pointed choice is seen whole, not only its first line.
+
+    prompt_toolkit keeps the cursor line in view, and questionary puts the cursor on a
+    choice's first line: a wrapped point at the bottom of the screen would show one line
+    of its text. Keeping as many lines below the cursor as the longest choice has fixes it.
+    """
+    from prompt_toolkit.layout import ScrollOffsets
+
+    window = _inquirer_window(question)
+    if window is not None:
+        below = max((t.count("\n") for t in titles), default=0)
+        window.scroll_offsets = ScrollOffsets(top=0, bottom=below)
+
+
+# Columns before a choice's title: questionary's pointer (" » "), then the shortcut
+# ("1) ") in a select or the indicator ("○ ") in a checklist.
+_POINTER = 3
+_SHORTCUT = 3
+_INDICATOR = 2
+# A numbered label ("12. [senior]  ") wraps under its text, not under its number.
+_HANGING = re.compile(r"\s*\d+\.\s+(?:\[\w+\]\s+)?")
+# Rows the step menu takes below the step screen: the prompt (two lines when the clock
+# is on a line of its own), up to nine choices, and a spare row.
+MENU_ROWS = 12
+# Rows the rating menu takes: the question, "choose", five ratings, a spare row.
+RATING_ROWS = 9
+# Below this width the live clock gets a line of its own above the question.
+WIDE = 100
+
+
+def wrap_label(label: str, width: int, lead: int) -> str:
+    """A choice's label wrapped to ``width`` columns, continuation lines hung under its text.
+
+    prompt_toolkit cuts a long line at the edge without a sign, so a point to listen for
+    would lose its end; wrapped, every word is on screen at any width (issue 14). ``lead``
+    is what questionary draws before the label on its first line.
+    """
+    room = max(16, width - lead - 1)
+    hang = _HANGING.match(label)
+    indent = " " * (len(hang.group(0)) if hang else 0)
+    lines = textwrap.wrap(
+        " ".join(label.split()) if not hang else label,
+        room,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    )
+    return ("\n" + " " * lead).join(lines) if lines else label
+
+
 class QuestionaryInterviewer(QuestionaryTerminal):
-    def _fit(self, label: str, room: int = 8) -> str:
-        """One line per choice: prompt_toolkit cuts long lines off without a sign."""
-        width = max(40, self.console.width - room)
-        return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+    def _fit(self, label: str, lead: int) -> str:
+        return wrap_label(label, self.console.width, lead)
 
     def _message(
         self, message: str, status: Callable[[], str] | None
     ) -> tuple[str, dict[str, Any]]:
         if status is None:
             return message, {}
-        live = _LiveMessage(message, lambda: f"{status()} {message}")
+        # Narrow, the clock and the question each get a line, so neither is cut mid-word.
+        gap = " " if self.console.width >= WIDE else "\n  "
+        live = _LiveMessage(message, lambda: f"{status()}{gap}{message}")
         return live, {"refresh_interval": REFRESH_SECONDS}
 
     def select(
@@ -86,9 +158,14 @@ class QuestionaryInterviewer(QuestionaryTerminal):
         shortcuts: bool = False,
     ) -> str:
         text, extra = self._message(message, status)
-        options = [questionary.Choice(title=self._fit(c.label), value=c.value) for c in choices]
+        lead = _POINTER + (_SHORTCUT if shortcuts else 0)
+        options = [
+            questionary.Choice(title=self._fit(c.label, lead), value=c.value) for c in choices
+        ]
         if shortcuts:
             extra["instruction"] = f"(1-{len(options)} or arrows, then Enter)"
+        elif self.console.width < WIDE:
+            extra["instruction"] = "(arrows, Enter)"  # questionary's own wraps at 60
         question = questionary.select(
             text,
             choices=options,
@@ -97,6 +174,7 @@ class QuestionaryInterviewer(QuestionaryTerminal):
             **extra,
             **self._io,
         )
+        _show_whole_choice(question, [str(o.title) for o in options])
         return str(ask(question))
 
     def checklist(
@@ -111,7 +189,9 @@ class QuestionaryInterviewer(QuestionaryTerminal):
         ticked = set(checked)
         options = [
             questionary.Choice(
-                title=self._fit(c.label, room=10), value=c.value, checked=c.value in ticked
+                title=self._fit(c.label, _POINTER + _INDICATOR),
+                value=c.value,
+                checked=c.value in ticked,
             )
             for c in choices
         ]
@@ -125,6 +205,7 @@ class QuestionaryInterviewer(QuestionaryTerminal):
             **self._io,
         )
         control = _inquirer_control(question)
+        _show_whole_choice(question, [str(o.title) for o in options])
 
         def on_screen() -> KeyboardInterrupt:
             if control is None:
@@ -157,13 +238,40 @@ class QuestionaryInterviewer(QuestionaryTerminal):
         self._screen(interview_view.opening_view(opening))
 
     def step(self, screen: StepScreen) -> None:
-        self._screen(interview_view.step_view(screen))
+        self._screen(self._fitted_step(screen))
+
+    def _fitted_step(self, screen: StepScreen) -> Any:
+        """The whole step screen when it fits above the menu; else the compact one, with
+        as many points (one line each) as fit. The full text of every point is in the
+        checklist, of every probe and follow-up in their pickers."""
+        full = interview_view.step_view(screen)
+        if not self.console.is_terminal:
+            return full
+        room = self.console.height - MENU_ROWS
+        if self._height(full) <= room:
+            return full
+        shown = len(screen.points)
+        while True:
+            compact = interview_view.step_view(screen, points_shown=shown)
+            if shown <= 1 or self._height(compact) <= room:
+                return compact
+            shown -= 1
+
+    def _height(self, renderable: Any) -> int:
+        return len(self.console.render_lines(renderable, self.console.options, pad=False))
 
     def read_out(self, said: ReadOut) -> None:
         self.console.print(interview_view.read_out_view(said))
 
     def rating(self, screen: RatingScreen) -> None:
-        self._screen(interview_view.rating_view(screen))
+        view = interview_view.rating_view(screen)
+        if self.console.is_terminal:
+            room = self.console.height - RATING_ROWS
+            shown = interview_view.MISSED_SHOWN
+            while shown > 0 and self._height(view) > room:
+                shown -= 1
+                view = interview_view.rating_view(screen, missed_shown=shown)
+        self._screen(view)
 
     def ratings(self, rows: Sequence[tuple[str, RatingEntry | None]]) -> None:
         self._screen(interview_view.ratings_view(rows))
