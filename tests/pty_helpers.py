@@ -16,18 +16,32 @@ ANSWER_PROMPT = r"Your answer(?! to the follow-up)"
 UP = "\x1b[A"
 
 
-def spawn(home: Path, *args: str, timeout: float = 20, cwd: Path | None = None) -> pexpect.spawn:
+def spawn(
+    home: Path,
+    *args: str,
+    timeout: float = 20,
+    cwd: Path | None = None,
+    size: tuple[int, int] = (40, 120),
+    cpr: bool = False,
+) -> pexpect.spawn:
+    """``mlsd *args`` in a pseudo-terminal of ``size`` (rows, columns).
+
+    With ``cpr``, prompt_toolkit asks for the cursor position (and so draws the bottom
+    toolbar); the caller must answer, as ``test_practice_screens_pty.Screen`` does."""
+    rows, cols = size
     env = {
         **os.environ,
         "MLSD_HOME": str(home),
         "NO_COLOR": "1",
         "TERM": "xterm",
-        "COLUMNS": "120",
-        "LINES": "40",
+        "COLUMNS": str(cols),
+        "LINES": str(rows),
         # pexpect does not answer cursor-position requests; a real terminal does.
         "PROMPT_TOOLKIT_NO_CPR": "1",
     }
     env.pop("MLSD_CASES_PATH", None)
+    if cpr:
+        del env["PROMPT_TOOLKIT_NO_CPR"]
     return pexpect.spawn(
         sys.executable,
         ["-m", "mlsd", *args],
@@ -36,7 +50,7 @@ def spawn(home: Path, *args: str, timeout: float = 20, cwd: Path | None = None) 
         # A ^C can land inside a multi-byte character (a box-drawing line): never raise.
         codec_errors="replace",
         timeout=timeout,
-        dimensions=(40, 120),
+        dimensions=(rows, cols),
         cwd=str(cwd) if cwd else None,
     )
 

@@ -19,6 +19,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("/skip", "skip this step", on_status_line=True),
     Command("/back", "revise an earlier step", on_status_line=True),
     Command("/ask", "ask the interviewer another question", requirements_only=True),
+    Command("/brief", "the interviewer's opening and answers so far", on_status_line=True),
     Command("/editor", "write this answer in your $EDITOR"),
     Command("/pause", "save and stop; resume later", on_status_line=True),
     Command("/help", "list these commands", on_status_line=True),

@@ -148,27 +148,26 @@ class Practice(Run):
 
     def _do_step(self, step_id: str) -> str | None:
         """Run one step; returns "next", "pause", or the id of a step to revise."""
+        self.start_clock(step_id)  # before the questions: they are part of the step's time
         if (
             step_id == "requirements"
             and "requirements" not in self.record.answers
             and not self._asked_any()
         ):
             self._clarify()
-        self.start_clock(step_id)
         self.ui.step(self._card(step_id))
         while True:
-            if self.use_editor:
-                text = strip_comments(
-                    self.ui.edit(editor_template(self._card(step_id), self._draft(step_id)))
-                )
-            else:
-                text = self.ui.answer(
-                    "Your answer",
-                    default=self._draft(step_id),
-                    status=lambda: self.status_line(step_id),
-                )
+            edited = self.use_editor
+            text = self._from_editor(step_id) if edited else self._typed(step_id)
             command = parse_command(text)
+            if command == "/editor":
+                edited, text, command = True, self._from_editor(step_id), None
+                if not text.strip():
+                    self.ui.note("The editor came back empty; nothing was saved.")
+                    continue
             if command is None and text.strip():
+                if edited:  # the prompt line shows "/editor" or nothing: show the text
+                    self.ui.note(f"Your answer, as written in the editor:\n{text}")
                 self._save_answer(step_id, text)
                 self._follow_up(step_id, text)
                 return "next"
@@ -189,15 +188,8 @@ class Practice(Run):
             elif command == "/ask":
                 self._clarify()
                 self.ui.step(self._card(step_id))
-            elif command == "/editor":
-                text = strip_comments(
-                    self.ui.edit(editor_template(self._card(step_id), self._draft(step_id)))
-                )
-                if text.strip():
-                    self._save_answer(step_id, text)
-                    self._follow_up(step_id, text)
-                    return "next"
-                self.ui.note("The editor came back empty; nothing was saved.")
+            elif command == "/brief":
+                self._show_brief()
             elif command == "/pause":
                 self.stop_clock()
                 return "pause"
@@ -266,6 +258,26 @@ class Practice(Run):
         )
         self.ui.interviewer(answer, question=question)
 
+    def _show_brief(self) -> None:
+        """The opening and the interviewer's answers so far: they scroll away as you write."""
+        self.ui.note("The brief so far:")
+        self.ui.interviewer(self.case.prompt.strip())
+        for clarification in self.record.clarifications:
+            self.ui.interviewer(clarification.answer, question=clarification.question)
+        if not self.record.clarifications:
+            self.ui.note("No clarifying questions asked yet (/ask in the requirements step).")
+
+    def _typed(self, step_id: str) -> str:
+        return self.ui.answer(
+            f"Your answer · {self.framework.step(step_id).title}",
+            default=self._draft(step_id),
+            status=lambda: self.status_line(step_id),
+        )
+
+    def _from_editor(self, step_id: str) -> str:
+        template = editor_template(self._card(step_id), self._draft(step_id))
+        return strip_comments(self.ui.edit(template))
+
     def _hint(self, step_id: str) -> None:
         hints = self.case.steps[step_id].hints if step_id in self.case.steps else []
         used = self.record.hints.get(step_id, 0)
@@ -292,9 +304,15 @@ class Practice(Run):
         self.ui.interviewer(follow_up.question)
         asked = ev.FollowUp(question=follow_up.question, index=follow_up_index)
         self._open_follow_up = (step_id, asked)
-        reply = self.ui.answer(
-            "Your answer to the follow-up (/skip to pass)", status=lambda: self.status_line(step_id)
-        )
+        while True:
+            reply = self.ui.answer(
+                "Your answer to the follow-up (/skip to pass)",
+                status=lambda: self.status_line(step_id),
+            )
+            if parse_command(reply) != "/brief":
+                break
+            self._show_brief()
+            self.ui.interviewer(follow_up.question)
         self._open_follow_up = None
         command = parse_command(reply)
         text = None if command == "/skip" or not reply.strip() else reply
@@ -322,8 +340,8 @@ class Practice(Run):
         else:
             left = self.budgets[step_id] * 60 - spent
             time_text = f"{clock(left)} left" if left >= 0 else f"over by {clock(left)}"
-        title = self.framework.step(step_id).title
-        return f" {title} · {time_text} · Esc then Enter to submit · {status_words()} "
+        # Short enough for 60 columns: the step's title is on the answer's own message line.
+        return f" {time_text} · {status_words()} "
 
 
 def pick_follow_up(

@@ -8,7 +8,9 @@ Tests pass a prompt_toolkit pipe input and ``DummyOutput`` through ``input``/``o
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import questionary
@@ -29,7 +31,19 @@ def draft_of(question: Any) -> Snapshot:
     return lambda: Interrupted(question.application.current_buffer.text)
 
 
-def _keep_draft_on_ctrl_c() -> Any:
+# The key that shows the brief from inside an answer, keeping what is typed.
+BRIEF_KEY = "f2"
+SUBMIT_HINT = "(Esc then Enter to submit, F2 shows the brief)"
+
+
+@dataclass(frozen=True)
+class _BriefPressed:
+    """What the answer prompt returns when F2 is pressed: the text in the box then."""
+
+    draft: str
+
+
+def _answer_keys() -> Any:
     from prompt_toolkit.key_binding import KeyBindings
 
     bindings = KeyBindings()
@@ -38,7 +52,116 @@ def _keep_draft_on_ctrl_c() -> Any:
     def _interrupt(event: Any) -> None:
         event.app.exit(exception=Interrupted(event.app.current_buffer.text), style="class:aborting")
 
+    @bindings.add(BRIEF_KEY, eager=True)
+    def _brief(event: Any) -> None:
+        event.app.erase_when_done = True  # the box comes back under the brief, not twice
+        event.app.exit(result=_BriefPressed(event.app.current_buffer.text))
+
     return bindings
+
+
+def _word_wrap() -> Any:
+    """A display-only processor that moves a word crossing the right edge to the next row.
+
+    prompt_toolkit wraps a long line at any character, so "loader" shows as "loa" / "der"
+    and an answer is hard to read back while writing it. Padding is inserted before such
+    a word on screen only (never in the buffer, so the stored text is exactly what was
+    typed), with the position mappings that keep the cursor where the user thinks it is.
+    """
+    from prompt_toolkit.formatted_text.utils import fragment_list_width
+    from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
+    from prompt_toolkit.layout.utils import explode_text_fragments
+    from prompt_toolkit.utils import get_cwidth
+
+    class WordWrap(Processor):
+        def apply_transformation(self, ti: TransformationInput) -> Transformation:
+            fragments = explode_text_fragments(ti.fragments)
+            row = ti.width - _PREFIX_WIDTH  # every row starts with the one-column prefix
+            if row < 8 or fragment_list_width(fragments) <= row:
+                return Transformation(ti.fragments)
+            out: list[Any] = []
+            pads: list[tuple[int, int]] = []  # (index in the input, padding before it)
+            col = 0
+            i = 0
+            while i < len(fragments):
+                j = i
+                while j < len(fragments) and not fragments[j][1].isspace():
+                    j += 1
+                word = sum(get_cwidth(f[1]) for f in fragments[i:j] if "ZeroWidth" not in f[0])
+                at = col % row
+                if j > i and at and at + word > row and word <= row:
+                    pads.append((i, row - at))
+                    out.append(("", " " * (row - at)))
+                    col += row - at
+                end = max(j, i + 1)
+                for style, text, *rest in fragments[i:end]:
+                    out.append((style, text, *rest))
+                    if "ZeroWidth" not in style:
+                        col += get_cwidth(text)
+                i = end
+
+            def to_display(pos: int) -> int:
+                return pos + sum(n for at, n in pads if at <= pos)
+
+            def to_source(pos: int) -> int:
+                shift = 0
+                for at, n in pads:
+                    start = at + shift  # where this padding begins on screen
+                    if pos < start:
+                        break
+                    if pos < start + n:
+                        return at
+                    shift += n
+                return pos - shift
+
+            return Transformation(out, source_to_display=to_display, display_to_source=to_source)
+
+    return WordWrap()
+
+
+_PREFIX_WIDTH = 1  # the answer box's rows start after one space (questionary's padding)
+
+
+def _wrap_choices(application: Any) -> None:
+    """Long menu options (a clarifying question) are wrapped, not cut at the right edge.
+
+    ``select`` wraps them at words for the width at the time; this catches a terminal
+    made narrower while the menu is up."""
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.containers import Window
+    from prompt_toolkit.layout.dimension import Dimension
+    from questionary.prompts.common import InquirerControl
+
+    def half() -> Dimension:  # the interviewer's last answer stays readable above the menu
+        return Dimension(max=max(5, application.output.get_size().rows // 2))
+
+    for window in application.layout.find_all_windows():
+        if isinstance(window, Window):
+            window.wrap_lines = to_filter(True)
+            if isinstance(window.content, InquirerControl):
+                window.height = half
+
+
+def _cap_box_height(application: Any) -> None:
+    """Let the box grow to about two thirds of the terminal, then scroll inside itself.
+
+    Uncapped, a long answer pushes the whole step card off the screen; capped, the end
+    of the card (its guiding questions, or the brief just shown) stays above the box,
+    and the message and the time left stay on screen, at any terminal size.
+    """
+    from prompt_toolkit.enums import DEFAULT_BUFFER
+    from prompt_toolkit.layout.containers import Window
+    from prompt_toolkit.layout.controls import BufferControl
+    from prompt_toolkit.layout.dimension import Dimension
+
+    def capped() -> Dimension:
+        rows = application.output.get_size().rows
+        return Dimension(max=max(4, rows - 4 - rows // 3))
+
+    for window in application.layout.find_all_windows():
+        content = window.content if isinstance(window, Window) else None
+        if isinstance(content, BufferControl) and content.buffer.name == DEFAULT_BUFFER:
+            window.height = capped
 
 
 class QuestionaryTerminal:
@@ -54,25 +177,58 @@ class QuestionaryTerminal:
 
 
 class QuestionaryPrompter(QuestionaryTerminal):
+    """The practice session's terminal.
+
+    An answer box sits below its one-line message and runs the full width of the
+    terminal; the step card above it scrolls away into the terminal's history as the
+    answer grows, while the message and the live status line stay on screen.
+    """
+
+    def __init__(self, console: Console, *, input: Any = None, output: Any = None) -> None:
+        super().__init__(console, input=input, output=output)
+        # The text in the box when F2 was pressed, put back by the next answer prompt.
+        self._carry: str | None = None
+
     def select(self, message: str, choices: Sequence[Choice]) -> str:
-        options = [questionary.Choice(title=c.label, value=c.value) for c in choices]
-        return str(ask(questionary.select(message, choices=options, **self._io)))
+        room = max(20, self.console.width - 4)  # the pointer takes three columns, and a margin
+        options = [
+            questionary.Choice(title="\n   ".join(textwrap.wrap(c.label, room)), value=c.value)
+            for c in choices
+        ]
+        question = questionary.select(message, choices=options, **self._io)
+        _wrap_choices(question.application)
+        return str(ask(question))
 
     def answer(
         self, message: str, *, default: str = "", status: Callable[[], str] | None = None
     ) -> str:
-        extra: dict[str, Any] = {"key_bindings": _keep_draft_on_ctrl_c()}
+        """A full-width box under the message; F2 returns "/brief" and keeps the text typed.
+
+        The message goes on its own line(s), so the box starts at the left edge rather
+        than after the message; the text typed before F2 comes back in the next call.
+        """
+        if self._carry is not None:
+            default, self._carry = self._carry, None
+        extra: dict[str, Any] = {
+            "key_bindings": _answer_keys(),
+            "input_processors": [_word_wrap()],
+            "prompt_continuation": " " * _PREFIX_WIDTH,
+        }
         if status is not None:
             extra |= {"bottom_toolbar": status, "refresh_interval": 1.0}
+        width = self.console.width
+        head = f"{message}  {SUBMIT_HINT}"
+        if len(head) + 3 > width:
+            head = f"{message}\n  {SUBMIT_HINT}"
         question = questionary.text(
-            message,
-            default=default,
-            multiline=True,
-            instruction="(Esc then Enter to submit)",
-            **extra,
-            **self._io,
+            f"{head}\n", default=default, multiline=True, instruction="", **extra, **self._io
         )
-        return str(ask(question, draft_of(question)))
+        _cap_box_height(question.application)
+        result = ask(question, draft_of(question))
+        if isinstance(result, _BriefPressed):
+            self._carry = result.draft
+            return "/brief"
+        return str(result)
 
     def line(self, message: str) -> str:
         return str(ask(questionary.text(message, **self._io)))

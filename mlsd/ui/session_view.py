@@ -29,7 +29,11 @@ def opening_view(brief: CaseBrief, level: str, minutes: float, resumed: bool) ->
         ("/pause", "key"),
         " as your whole answer for those; ",
         ("/help", "key"),
-        " lists them all. Ctrl-C saves and stops.",
+        " lists them all. ",
+        ("F2", "key"),
+        " (or ",
+        ("/brief", "key"),
+        ") shows this prompt and the interviewer's answers again. Ctrl-C saves and stops.",
     )
     title = "Resuming: " + brief.title if resumed else brief.title
     body = Group(meta, Text(), prose(brief.prompt), Text(), how)
@@ -51,11 +55,12 @@ def step_view(card: StepCard) -> RenderableType:
         for question, answer in card.clarifications:
             told.add_row("•", Text.assemble((question, "muted"), "\n", answer))
         parts += [Text(), Text("What the interviewer told you:", style="bold"), told]
-    guide = Text("Think about:", style="bold")
+    guide = Table.grid(padding=(0, 1))  # a grid, so a wrapped question hangs under its text
+    guide.add_column(no_wrap=True)
+    guide.add_column()
     for prompt in card.prompts:
-        guide.append("\n• ")
-        guide.append(prompt)
-    parts += [Text(), guide]
+        guide.add_row("•", Text(prompt))
+    parts += [Text(), Text("Think about:", style="bold"), guide]
     if card.draft:
         parts += [
             Text(),
@@ -71,7 +76,7 @@ def interviewer_view(text: str, question: str | None) -> RenderableType:
         body.append(question, style="muted")
         body.append("\n")
     body.append("Interviewer: ", style="interviewer")
-    body.append(text)
+    body.append_text(prose(text))  # case text is broken at its author's width: rewrap it
     return body
 
 
