@@ -313,7 +313,7 @@ def test_cli_export_template_extending_the_bundled_one(run, stored):
     )
     assert run("export", "latest", "-o", "short.md", "-t", "short.md.j2").code == 0
     text = (work / "short.md").read_text(encoding="utf-8")
-    assert "## Design" in text and "## Reference pipeline" not in text
+    assert "## Design" in text and "reference pipeline" not in text
 
 
 def test_cli_export_uses_the_template_in_mlsd_home(run, stored):
@@ -401,3 +401,36 @@ def test_written_files_get_the_usual_permissions(tmp_path):
     finally:
         os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+# -- reads like a design doc (issue 14) --------------------------------------------------------
+
+
+def test_the_strong_ctr_answers_export_as_a_plain_design_doc(run, tmp_path):
+    answers = REPO / "tests" / "fixtures" / "answers" / "ctr-prediction-strong.yaml"
+    target = tmp_path / "doc.md"
+    result = run("practice", "--answers", str(answers), "--export", str(target))
+    assert result.code == 0, result.err
+    doc = target.read_text(encoding="utf-8")
+    design = doc[doc.index("## Design") : doc.index("## Time per step")]
+    # The candidate's words are the body: no "Goal:" paragraph, no clutter in the raw text.
+    assert "Goal:" not in design
+    assert "\\\n" not in design and "\\~" not in doc and "\\$" not in doc
+    assert "~15 ad slots" in design
+    # Never revised: no "1" that reads as one revision.
+    table = doc[doc.index("## Time per step") :].split("\n")
+    rows = [line for line in table if line.startswith("| 1. ") or line.startswith("| 7. ")]
+    assert rows and all(line.split(" | ")[4] == "none" for line in rows)
+    # The case's diagram only as the labelled reference, after the candidate's design.
+    assert "## Reference pipeline" not in doc
+    assert doc.index("## Appendix: reference pipeline") > doc.index("## Time per step")
+    assert "reference design, not the candidate's" in doc
+    lint = pymarkdown(target)
+    assert lint.returncode == 0, lint.stdout
+
+
+def test_revisions_count_only_saves_after_the_first(session):
+    record, case, framework = session
+    steps = design_context(record, case, framework)["steps"]
+    answered = [s for s in steps if s["status"] == "answered"]
+    assert answered and all(s["revisions"] == 1 and s["revised"] == 0 for s in answered)

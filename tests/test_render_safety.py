@@ -231,3 +231,82 @@ def test_compiled_template_cache_never_serves_an_edited_template(tmp_path):
     render_module._environment.cache_clear()  # as a new process would start
     template.write_text("second {{ session.short_id }}\n")
     assert render_module.render("design_doc.md.j2", context, template) == "second abc\n"
+
+
+# -- only what would act as Markdown is escaped (issue 14) ----------------------------------
+
+WRAPPED = (
+    "The business goal is auction revenue that holds up over time, so I'd track revenue\n"
+    "per thousand impressions as the north star. Scale: say 200M DAU with ~15 ad slots\n"
+    "each is 3B auctions a day, ~35K QPS on average; the score is sum w_i * p_i, about\n"
+    "$0.50 a click and $5 per thousand, so p99 < 50 ms matters. -5% is a loss. #ads\n"
+    "last line."
+)
+
+
+def test_wrapped_prose_flows_and_is_not_escaped():
+    out = md_block(WRAPPED)
+    assert out == WRAPPED  # no `\` at line ends, no `\~`, `\*`, `\$`, `\<`, `\-` or `\#`
+    assert shown_text(out) == expected_text(WRAPPED)
+
+
+def test_a_line_per_item_keeps_its_line_breaks():
+    text = "Scale: 200M DAU, 70K QPS at the evening peak, 300 candidates each\nLatency: 40 ms"
+    assert md_block(text) == text.replace("\n", "\\\n")
+    listed = WRAPPED.replace("last line.", "- a bullet that starts a line")
+    assert md_block(listed).endswith(
+        "matters. -5% is a loss. #ads\\\n\\- a bullet that starts a line"
+    )
+    assert md_block(WRAPPED, hard_breaks=True).count("\\\n") == 4
+    assert "\\\n" not in md_block("short\nlines", hard_breaks=False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "escaped"),
+    [
+        ("~one~ and ~~two~~", "~one\\~ and ~~two\\~\\~"),  # GitHub strikes out one tilde too
+        ("$x^2$ and US$5", "$x^2\\$ and US\\$5"),  # GitHub math closes on `$` after text
+        ("a*b*c and *em* and __dunder__", "a\\*b\\*c and *em\\* and __dunder\\_\\_"),
+        ("[x](javascript:alert(1))", "\\[x](javascript:alert(1))"),
+        (
+            "[1] without a closing bracket later? no: [2",
+            "\\[1] without a closing bracket later? no: \\[2",
+        ),
+        ("[only an opening one", "[only an opening one"),
+        ("<b>bold</b> and <!-- c --> and a < b", "\\<b>bold\\</b> and \\<!-- c --> and a < b"),
+        ("-5% and +3 and #hashtag", "-5% and +3 and #hashtag"),
+        ("#hashtag", "\\#hashtag"),  # not a heading, but linters say it is (MD018)
+        ("~~~ and ***", "\\~\\~\\~ and ***"),  # a whole run, or `~~` would close
+        ("a * b * c but w_i * p_i", "a \\* b \\* c but w_i \\* p_i"),  # MD037 reads a pair
+        ("# heading", "\\# heading"),
+        ("- item", "\\- item"),
+        ("--- | ---", "\\--- | ---"),
+    ],
+)
+def test_md_block_escapes_exactly_what_would_act(typed, escaped):
+    assert md_block(typed) == escaped
+    assert shown_text(md_block(typed)) == expected_text(typed)
+
+
+def test_inline_values_escape_openers_that_template_markup_could_close():
+    # In `- **{{ title | md_inline }}:**` an unescaped `*` opener would pair with the `**`.
+    out = md_inline("a *b")
+    assert out == "a \\*b"
+    assert headings(f"## **{out}:**\n")[0][1] == f"**{out}:**"
+    assert md_inline("about ~3,000 and $0.50, sum w_i * p_i") == (
+        "about ~3,000 and $0.50, sum w_i * p_i"
+    )
+
+
+_WORD = st.lists(_ALPHABET, min_size=1, max_size=8).map("".join)
+_PROSE_LINE = st.lists(st.sampled_from(["word", "prose", "x", "12"]) | _WORD, max_size=18).map(
+    " ".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PROSE_LINE, max_size=8).map("\n".join))
+def test_any_wrapped_looking_text_renders_as_itself(text):
+    out = md_block(text)
+    assert shown_text(out) == expected_text(text)
+    assert headings(out) == []

@@ -239,7 +239,7 @@ def test_a_template_bomb_from_the_cli_is_a_message_not_a_bug(run, tmp_path, monk
 
 
 def test_an_exception_inside_an_mlsd_filter_is_reported_as_mlsds_bug(tmp_path, monkeypatch):
-    def broken(line: str, extra: frozenset[str] = frozenset()) -> str:
+    def broken(*args: object, **kwargs: object) -> str:
         raise ValueError("boom inside mlsd")
 
     monkeypatch.setattr(render_module, "_escape_line_start", broken)

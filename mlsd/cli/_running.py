@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from mlsd._util.program import command
+
 if TYPE_CHECKING:
     from mlsd.errors import MlsdError
     from mlsd.log.records import SessionRecord
@@ -67,10 +69,10 @@ def run_saving(
                 _stop_on_error(exc, interrupted, saved, isinstance(exc, UnsavedError))
             record = interrupted(stop if stop is not None else exc)
             code = 128 + caught.signum if caught.signum is not None else 130
-            _say(f"\nSaved. Resume with: mlsd resume {record.short_id}")
+            _say(f"\nSaved. Resume with: {command('resume', record.short_id)}")
             raise typer.Exit(code) from None
     if outcome.paused:
-        _say(f"Paused and saved. Resume with: mlsd resume {outcome.record.short_id}")
+        _say(f"Paused and saved. Resume with: {command('resume', outcome.record.short_id)}")
         return None
     return outcome.record
 
@@ -89,7 +91,8 @@ def _stop_on_error(
         raise exc from None
     if kept:  # the message already says where the text is and how to resume
         raise exc from None
-    raise MlsdError(f"{exc.message}\n{saved} Resume with: mlsd resume {record.short_id}") from None
+    resume = command("resume", record.short_id)
+    raise MlsdError(f"{exc.message}\n{saved} Resume with: {resume}") from None
 
 
 def _say(text: str) -> None:

@@ -36,11 +36,25 @@ class Options:
     """Global options, handed to every command through the Typer context."""
 
     cases_dirs: list[Path] = field(default_factory=list)
+    no_pager: bool = False
 
     def dirs(self) -> list[Path]:
         from mlsd._util.paths import case_dirs
 
         return case_dirs(self.cases_dirs)
+
+
+# Typer labels every flag `<bool>` in --help; a blank metavar shows a flag as a flag.
+FLAG = " "
+
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Print long output straight to the terminal (also: MLSD_PAGER= or PAGER=cat).",
+        metavar=FLAG,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -61,16 +75,26 @@ def root(
             file_okay=False,
         ),
     ] = None,
+    no_pager: NoPagerOpt = False,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+            "--version",
+            help="Show the version and exit.",
+            callback=_version,
+            is_eager=True,
+            metavar=FLAG,
         ),
     ] = False,
 ) -> None:
-    ctx.obj = Options(cases_dirs=list(cases_dir or []))
+    ctx.obj = Options(cases_dirs=list(cases_dir or []), no_pager=no_pager)
 
 
 def options(ctx: typer.Context) -> Options:
     obj = ctx.find_root().obj
     return obj if isinstance(obj, Options) else Options()
+
+
+def no_pager(ctx: typer.Context, here: bool) -> bool:
+    """``--no-pager`` given to this command or to ``mlsd`` itself, as git takes it."""
+    return here or options(ctx).no_pager

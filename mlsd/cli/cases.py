@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from mlsd._util.program import command
 from mlsd._util.textsafe import echo, json_text
 from mlsd.cli.app import options
 
@@ -172,7 +173,7 @@ def new(
     from mlsd.cases.authoring import write_skeleton
 
     path = write_skeleton(case_id, folder, force=force)
-    echo(f"Wrote {path}. Fill it in, then: mlsd cases lint {path}", err=True)
+    echo(f"Wrote {path}. Fill it in, then: {command('cases', 'lint', str(path))}", err=True)
     echo(f"Practise it with: mlsd --cases-dir {path.parent} practice {case_id}", err=True)
 
 

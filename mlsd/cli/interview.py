@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mlsd._util.program import command
 from mlsd.cli._options import CandidateLevelOpt, LevelChoice, MinutesOpt
 from mlsd.cli._running import require_terminal, run_saving, session_held
 from mlsd.cli.app import options
@@ -104,7 +105,7 @@ def _finish(
     stdout_console().print(summary_view(scorecard_context(record, case, framework)))
     if scorecard is None:
         typer.echo(
-            f"Interview {record.short_id} saved. Write its scorecard with: mlsd export {record.short_id}",
+            f"Interview {record.short_id} saved. Write its scorecard with: {command('export', record.short_id)}",
             err=True,
         )
         return
@@ -113,7 +114,7 @@ def _finish(
     except MlsdError as exc:
         raise MlsdError(
             f"{exc.message}\nThe interview is saved; write the scorecard with: "
-            f"mlsd export {record.short_id} -o FILE"
+            f"{command('export', record.short_id)} -o FILE"
         ) from None
     typer.echo(f"Scorecard written to {written}", err=True)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mlsd._util.program import command
 from mlsd.cli._options import EditorOpt, ExportOpt, LevelChoice, LevelOpt, MinutesOpt, SessionArg
 from mlsd.cli._running import require_terminal, run_saving, session_held
 from mlsd.cli.app import options
@@ -164,7 +165,7 @@ def _finish(
     report = score_session(record, case, framework)
     stdout_console().print(summary_view(record, case, framework, report))
     typer.echo(
-        f"Session {record.short_id} saved. See what you covered and missed: mlsd score {record.short_id}",
+        f"Session {record.short_id} saved. See what you covered and missed: {command('score', record.short_id)}",
         err=True,
     )
     from mlsd.documents.export import default_filename, export_session
@@ -174,7 +175,7 @@ def _finish(
 
         name = default_filename(record)
         if not confirm(f"Export the design doc to {name}?"):
-            typer.echo(f"Not exported. Later: mlsd export {record.short_id}", err=True)
+            typer.echo(f"Not exported. Later: {command('export', record.short_id)}", err=True)
             return
         export = Path(name)
     if export is not None:
@@ -218,7 +219,7 @@ def _check_export_target(export: Path | None) -> None:
         raise MlsdError(f"--export {export}: the folder {export.parent} does not exist")
     if export.exists():
         raise MlsdError(
-            f"--export {export}: the file already exists; choose another name (or use mlsd export --force later)"
+            f"--export {export}: the file already exists; choose another name (or use {command('export', '--force')} later)"
         )
 
 

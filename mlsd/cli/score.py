@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlsd.cli._options import ScoreLevelOpt
-from mlsd.cli.app import options
+from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options
 
 MAX_DOC_BYTES = 5 * 1024 * 1024
 
@@ -34,7 +34,8 @@ def score(
     ] = None,
     level: ScoreLevelOpt = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the report as JSON (format 1, stable).")
+        bool,
+        typer.Option("--json", help="Print the report as JSON (format 1, stable).", metavar=FLAG),
     ] = False,
     accept: Annotated[
         list[str] | None,
@@ -58,8 +59,13 @@ def score(
     ] = None,
     reveal: Annotated[
         bool,
-        typer.Option("--reveal", help="Also list the missed points of steps you did not attempt."),
+        typer.Option(
+            "--reveal",
+            help="Also list the missed points of steps you did not attempt.",
+            metavar=FLAG,
+        ),
     ] = False,
+    plain: NoPagerOpt = False,
 ) -> None:
     """Show which key points you covered and missed, with why each one matters.
 
@@ -80,7 +86,10 @@ def score(
         if accept or reject or undo:
             raise MlsdError("--accept, --reject and --undo apply to a stored session, not a doc")
         if target is None:
-            raise MlsdError("--case needs the design doc to score: mlsd score --case CASE FILE.md")
+            from mlsd._util.program import command
+
+            usage = command("score", "--case", "CASE", "FILE.md")
+            raise MlsdError(f"--case needs the design doc to score: {usage}")
         from mlsd.cases.catalog import load_case
         from mlsd.cases.index import resolve
         from mlsd.rubric.docsplit import split_doc
@@ -120,12 +129,14 @@ def score(
         return
     from mlsd.ui.console import stdout_console
     from mlsd.ui.feedback import doc_reading_view, feedback_view
+    from mlsd.ui.pager import paged
 
-    if doc is not None:
-        titles = {s.id: s.title for s in framework.steps}
-        stdout_console().print(doc_reading_view(doc, titles))
-
-    stdout_console().print(feedback_view(report, reveal=reveal))
+    console = stdout_console()
+    with paged(console, no_pager=no_pager(ctx, plain)):
+        if doc is not None:
+            titles = {s.id: s.title for s in framework.steps}
+            console.print(doc_reading_view(doc, titles))
+        console.print(feedback_view(report, reveal=reveal))
 
 
 def read_doc(path: Path) -> str:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from mlsd._util.textsafe import controls_visible, echo, json_text
+from mlsd.cli.app import NoPagerOpt, no_pager
 
 sessions_app = typer.Typer(
     help="List, show and delete your stored sessions.", invoke_without_command=True
@@ -33,7 +34,9 @@ def sessions(
         echo(json_text([{**asdict(r), "short_id": r.short_id} for r in rows]))
         return
     if not rows:
-        echo("No sessions yet. Start one with: mlsd practice", err=True)
+        from mlsd._util.program import command
+
+        echo(f"No sessions yet. Start one with: {command('practice')}", err=True)
         return
     from mlsd.ui.plain import session_table
 
@@ -42,16 +45,21 @@ def sessions(
 
 @sessions_app.command("show")
 def show(
+    ctx: typer.Context,
     session: Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")],
+    plain: NoPagerOpt = False,
 ) -> None:
     """Show one session: its answers, questions asked, hints and follow-ups."""
     from mlsd.log.store import open_store
     from mlsd.ui.console import stdout_console
+    from mlsd.ui.pager import paged
     from mlsd.ui.record_view import record_view
 
     with open_store() as store:
         record = store.resolve(session)
-    stdout_console().print(record_view(record))
+    console = stdout_console()
+    with paged(console, no_pager=no_pager(ctx, plain)):
+        console.print(record_view(record))
 
 
 @sessions_app.command("delete")

@@ -91,7 +91,8 @@ class StepBlock(TypedDict):
     over_budget: bool
     answer: str | None
     status: str  # "answered", "skipped" or "not answered"
-    revisions: int
+    revisions: int  # answers saved, the first included (kept: format 1 never renames)
+    revised: int  # answers saved after the first: what a reader means by "revisions"
     hints_used: int
     follow_ups: list[FollowUpBlock]
 
@@ -200,6 +201,7 @@ def step_blocks(record: SessionRecord, case: Case, framework: Framework) -> list
                 "answer": answer,
                 "status": status,
                 "revisions": revisions[fstep.id],
+                "revised": max(0, revisions[fstep.id] - 1),
                 "hints_used": record.hints.get(fstep.id, 0),
                 "follow_ups": [
                     {"question": f.question, "answer": f.answer}

@@ -10,6 +10,9 @@ size and work (``mlsd.documents.sandbox``); every template problem becomes a
 ``TemplateError`` that names the file and line, before anything is written. An exception
 inside one of mlsd's own filters is mlsd's bug, not the template's, and is reported so.
 
+The escapes themselves are in ``mlsd.documents.markdown``; the filters reach them through
+names in this module, where a test can stand one in for a bug in mlsd.
+
 Imported lazily by the commands that render (it pulls in jinja2).
 """
 
@@ -17,10 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import itertools
 import os
-import re
-import string
-import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -32,11 +33,14 @@ from jinja2 import FileSystemBytecodeCache, StrictUndefined
 from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 
-from mlsd._util import paths
+from mlsd._util import paths, textflow
 from mlsd._util.formatting import clock, number, percent
 from mlsd._util.textsafe import controls_visible, visible
 from mlsd.cases.brief import CaseBrief
 from mlsd.documents.limits import MAX_OUTPUT, TemplateLimitError, end_budget, new_budget
+from mlsd.documents.markdown import escape_inline as _escape_inline
+from mlsd.documents.markdown import escape_line_start as _escape_line_start
+from mlsd.documents.markdown import spaced_pairs as _spaced_pairs
 from mlsd.documents.sandbox import BoundedSandbox
 from mlsd.documents.template_loader import RootedLoader
 from mlsd.errors import MlsdError, TemplateError
@@ -45,96 +49,38 @@ DESIGN_DOC = "design_doc.md.j2"
 CANDIDATE_BRIEF = "candidate_brief.md.j2"
 SCORECARD = "scorecard.md.j2"
 
-_PUNCT = frozenset(string.punctuation)
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
-_ORDERED_MARKER = re.compile(r"([0-9]{1,9})([.)])(?=[ \t]|$)")
-# Code spans, links/images/footnotes, GitHub math, emphasis and strikethrough. Escaping
-# `*` and `~` everywhere (rather than only where they would flank) keeps linters quiet too.
-_ALWAYS = frozenset("`[$*~")
-# What can open a block at the start of a line: headings, quotes, list markers, setext
-# underlines and thematic breaks, fences, HTML, link definitions, table delimiter rows.
-_BLOCK_START = frozenset("#>-+*=_`~<[|:")
 
-
-def _is_space(ch: str) -> bool:
-    return ch in " \t\n" or unicodedata.category(ch) == "Zs"
-
-
-def _escape_inline(line: str, extra: frozenset[str] = frozenset()) -> str:
-    """Backslash-escape what would start inline Markdown; leave ordinary prose alone.
-
-    Escapes are only inserted before ASCII punctuation, where CommonMark guarantees a
-    backslash renders the character literally, so the rendered text is the typed text.
-    """
-    out: list[str] = []
-    n = len(line)
-    i = 0
-    while i < n:
-        ch = line[i]
-        nxt = line[i + 1] if i + 1 < n else ""
-        if ch == "\\":
-            # A user's backslash before punctuation (or at a line end) would escape it or
-            # make a hard break; doubled, it shows as the one backslash typed.
-            out.append("\\\\" if nxt == "" or nxt in _PUNCT else "\\")
-        elif ch in _ALWAYS or ch in extra:
-            out.append("\\" + ch)
-        elif ch == "_":
-            end = i
-            while end < n and line[end] == "_":
-                end += 1
-            before = line[i - 1] if i > 0 else ""
-            after = line[end] if end < n else ""
-            # snake_case never emphasises: a run between two letters or digits is inert.
-            inert = before.isalnum() and after.isalnum()
-            out.append(line[i:end] if inert else "\\_" * (end - i))
-            i = end
-            continue
-        elif ch == "<":
-            out.append("<" if nxt and _is_space(nxt) else "\\<")
-        elif ch == "&" and _ENTITY.match(line, i):
-            out.append("\\&")
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _escape_line_start(line: str, extra: frozenset[str] = frozenset()) -> str:
-    """Escape a line so that nothing at its start can open a block (heading, list, ...)."""
-    body = line.lstrip(" \t")
-    indent = line[: len(line) - len(body)]
-    escaped = _escape_inline(body, extra)
-    if body[:1] in _BLOCK_START and not escaped.startswith("\\"):
-        escaped = "\\" + escaped
-    else:
-        escaped = (
-            _ORDERED_MARKER.sub(r"\1\\\2", escaped, count=1) if body[:1].isdigit() else escaped
-        )
-    return indent + escaped
-
-
-def md_block(value: object, hard_breaks: bool = True) -> str:
+def md_block(value: object, hard_breaks: bool | None = None) -> str:
     """A multi-line text as Markdown paragraphs that show exactly what was typed.
 
-    Each typed line stays a line (a hard break, ``\\`` at its end) unless ``hard_breaks``
-    is false, for prose whose line breaks are only wrapping; blank lines separate
-    paragraphs. Nothing in the text can become structure: no heading, setext underline,
-    fence, list, quote, table, HTML, thematic break or front matter. Whitespace at line
-    ends and runs of blank lines, which Markdown would not show anyway, are dropped.
-    Place the result on its own, with a blank line before and after it.
+    Blank lines separate paragraphs. Within one, a typed line break stays a line break (a
+    hard break, ``\\`` at the line's end) where it means something, and is kept as an
+    ordinary newline where it is only wrapping (``mlsd._util.textflow``), so prose typed in an
+    editor reads as prose; ``hard_breaks`` true or false forces one or the other. Nothing
+    in the text can become structure: no heading, setext underline, fence, list, quote,
+    table, HTML, thematic break or front matter; and only what would act as Markdown is
+    escaped. Whitespace at line ends and runs of blank lines, which Markdown would not
+    show anyway, are dropped. Place the result on its own, with a blank line before and
+    after it.
     """
-    paragraphs: list[list[str]] = [[]]
-    for raw in visible(value).split("\n"):
-        line = raw.rstrip(" \t")
-        if not line:
-            if paragraphs[-1]:
-                paragraphs.append([])
-            continue
-        if not paragraphs[-1]:
-            line = line.lstrip(" \t")  # four spaces would start a code block
-        paragraphs[-1].append(_escape_line_start(line))
-    joint = "\\\n" if hard_breaks else "\n"
-    return "\n\n".join(joint.join(lines) for lines in paragraphs if lines)
+    text = visible(value)
+    brackets = "]" in text
+    spaced = _spaced_pairs(text)
+    paras = textflow.paragraphs(text)
+    width = textflow.wrap_width(paras)
+    out: list[str] = []
+    for lines in paras:
+        # Leading spaces on a paragraph's first line would start a code block.
+        parts = [
+            _escape_line_start(lines[0].lstrip(" \t"), known=True, brackets=brackets, spaced=spaced)
+        ]
+        for prev, line in itertools.pairwise(lines):
+            wrapping = textflow.wrapped(prev, line, width)
+            soft = wrapping if hard_breaks is None else not hard_breaks
+            parts.append("\n" if soft else "\\\n")
+            parts.append(_escape_line_start(line, known=True, brackets=brackets, spaced=spaced))
+        out.append("".join(parts))
+    return "\n\n".join(out)
 
 
 def md_inline(value: object) -> str:
@@ -145,13 +91,16 @@ def md_inline(value: object) -> str:
     Markdown.
     """
     folded = " ".join(part.strip() for part in visible(value).split("\n") if part.strip())
-    return _escape_line_start(folded, frozenset("#"))
+    return _escape_line_start(folded, frozenset("#"), spaced=_spaced_pairs(folded))
 
 
 def md_cell(value: object) -> str:
     """A text for one cell of a Markdown table: ``|`` escaped, line breaks as ``<br>``."""
     lines = [part.strip() for part in visible(value).split("\n")]
-    return "<br>".join(_escape_inline(line, frozenset("|")) for line in lines if line)
+    spaced = _spaced_pairs(" ".join(lines))
+    return "<br>".join(
+        _escape_inline(line, frozenset("|"), spaced=spaced) for line in lines if line
+    )
 
 
 def mermaid_label(value: object) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mlsd._util.levels import Level
+from mlsd._util.program import command
 from mlsd.cases.models import Case, Framework
 from mlsd.documents.export import case_for, score_session
 from mlsd.errors import MlsdError, SessionNotFoundError
@@ -46,7 +47,7 @@ def review_session(
     if record.mode == "interview":
         raise MlsdError(
             f"session {record.short_id} is an interview: it has a scorecard, not answers to "
-            f"score. Write it with: mlsd export {record.short_id}"
+            f"score. Write it with: {command('export', record.short_id)}"
         )
     case = case_for(record, dirs, framework)
     calls = [

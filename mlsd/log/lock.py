@@ -27,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 
 from mlsd._util import paths
+from mlsd._util.program import command
 from mlsd.errors import MlsdError
 
 try:
@@ -131,7 +132,7 @@ def acquire(
             raise SessionBusyError(
                 f"session {short} is open in another terminal: {holder.describe()}. "
                 "Finish or pause it there, or take it over here with: "
-                f"{resume_hint or f'mlsd resume {short}'} --take-over "
+                f"{resume_hint or command('resume', short)} --take-over "
                 "(the other terminal saves what it has and stops)."
             )
         if deadline is None:

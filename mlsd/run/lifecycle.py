@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mlsd._util.program import command
 from mlsd._util.timer import StepTimer
 from mlsd.cases.brief import step_budgets
 from mlsd.cases.models import Case, Framework
@@ -175,7 +176,7 @@ class Run:
             )
         return UnsavedError(
             f"{reason.message}\n{what} was not saved, but it is kept in {path}. It comes back "
-            f"when you run: mlsd resume {self.session_id[:8]}"
+            f"when you run: {command('resume', self.session_id[:8])}"
         )
 
     def _describe(self, entries: list[Kept]) -> str:

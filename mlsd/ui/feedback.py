@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsd._util.formatting import percent
+from mlsd._util.program import command
+from mlsd._util.textflow import unwrap
 from mlsd.rubric.docsplit import SplitDoc
 from mlsd.rubric.scoring import MEASURES, PointResult, Report, StepReport
 
@@ -177,7 +179,12 @@ def step_view(
 
 
 def references_view(report: Report) -> RenderableType | None:
-    """Reference notes beside the candidate's own answer, only for steps they attempted."""
+    """Reference notes beside the candidate's own answer, only for steps they attempted.
+
+    Both were wrapped where they were written (at 90 columns in a case file, in the
+    candidate's editor); each column wraps them again, so they are unwrapped first and
+    wrapped once, or every source line would end in a ragged stub.
+    """
     attempted = [s for s in report.steps if s.attempted and s.reference.strip()]
     if not attempted:
         return None
@@ -186,7 +193,11 @@ def references_view(report: Report) -> RenderableType | None:
     table.add_column("Your answer", ratio=1)
     table.add_column("Reference notes", ratio=1)
     for step in attempted:
-        table.add_row(Text(step.title), Text(step.answer.strip()), Text(step.reference.strip()))
+        table.add_row(
+            Text(step.title),
+            Text(unwrap(step.answer.strip())),
+            Text(unwrap(step.reference.strip(), markdown=True)),
+        )
     return table
 
 
@@ -243,8 +254,9 @@ def feedback_view(report: Report, *, reveal: bool = False) -> RenderableType:
     parts += [step_view(step, titles, reveal=reveal) for step in report.steps]
     parts.append(
         Text(
-            "Scorer wrong about a point? Record your own call with mlsd score SESSION "
-            "--accept ID or --reject ID (the id is in brackets after each point).",
+            "Scorer wrong about a point? Record your own call with "
+            f"{command('score', 'SESSION', '--accept', 'ID')} or --reject ID (the id is in "
+            "brackets after each point).",
             style="muted",
         )
     )

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from mlsd._util.program import command
 from mlsd._util.textsafe import visible
 
 if TYPE_CHECKING:  # annotations only: `mlsd list` should not pay for importing these
@@ -41,7 +42,7 @@ def case_table(cases: Sequence[CaseSummary]) -> str:
         line = f"{case_id:<{id_w}}  {difficulty:<{diff_w}}  {_fit(title, title_w):<{title_w}}  {tag_text}"
         lines.append(_fit(line, width - 1) if width > 40 else line)
     lines.append("")
-    lines.append(f"{len(cases)} case(s). Practise one with: mlsd practice ID")
+    lines.append(f"{len(cases)} case(s). Practise one with: {command('practice', 'ID')}")
     return "\n".join(line.rstrip() for line in lines)
 
 

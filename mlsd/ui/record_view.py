@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from mlsd._util.textflow import unwrap
 from mlsd._util.textsafe import visible
 from mlsd.log.records import SessionRecord
 
@@ -33,13 +34,15 @@ def record_view(record: SessionRecord) -> RenderableType:
             asked.append(visible(c.answer) + "\n")
         parts.append(Panel(asked, title="Clarifying questions", title_align="left"))
     for step_id, text in record.answers.items():
-        body = Text(visible(text))
+        # Wrapped where it was typed, wrapped again by the panel: unwrapped, wrapped once.
+        body = Text(unwrap(visible(text)))
         for f in record.follow_ups_for(step_id):
             body.append("\n\nFollow-up: ", style="interviewer")
             body.append(visible(f.question))
             body.append("\n")
             body.append(
-                visible(f.answer) if f.answer else "(skipped)", style="" if f.answer else "muted"
+                unwrap(visible(f.answer)) if f.answer else "(skipped)",
+                style="" if f.answer else "muted",
             )
         revisions = sum(1 for h in record.history if h.step_id == step_id)
         title = visible(step_id) + (f" (revised {revisions - 1}x)" if revisions > 1 else "")

@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mlsd._util.program import command
 from mlsd._util.textsafe import visible
 from mlsd.cases.brief import CaseBrief, StepBrief
 
@@ -98,5 +99,5 @@ def brief_view(brief: CaseBrief) -> RenderableType:
         title_align="left",
         border_style="interviewer",
     )
-    footer = Text(f"Practise it: mlsd practice {visible(brief.id)}", style="muted")
+    footer = Text(f"Practise it: {command('practice', visible(brief.id))}", style="muted")
     return Group(header, Text(), opening, _Steps(list(brief.steps)), footer)
