@@ -248,3 +248,67 @@ def test_show_interviewer_is_the_guide_with_every_spoiler(run):
     # the candidate's brief has none of it
     brief = run("show", "search-ranking").out
     assert "Must hear" not in brief and "Probes" not in brief
+
+
+def _skeleton(run, tmp_path: Path) -> Path:
+    assert run("cases", "new", "spam-filter", "--dir", str(tmp_path)).code == 0
+    return tmp_path / "spam-filter.yaml"
+
+
+def test_lint_of_a_fresh_skeleton_is_a_short_checklist(run, tmp_path):
+    from mlsd.cases.catalog import load_framework
+
+    path = _skeleton(run, tmp_path)
+    every = lint_file(path)
+    result = run("cases", "lint", str(path))
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert len(every) > 100
+    assert len(lines) < 30, result.err
+    assert f"a draft with {len(every)} problems" in lines[0]
+    steps = [s.id for s in load_framework().steps]
+    # one line per kind of placeholder, counted, at its first place
+    rubric = [line for line in lines if "steps.*.rubric (" in line]
+    assert len(rubric) == 1
+    assert f"steps.*.rubric ({6 * len(steps)})" in rubric[0]
+    assert rubric[0].split()[0].startswith(f"{path}:")
+    # the depth rules, one line per step, located
+    for sid in steps:
+        (line,) = [ln for ln in lines if f"steps.{sid}: " in ln]
+        assert "prompts 2/3" in line and "reference words" in line
+        assert line.split()[0].count(":") == 2
+    assert any("clarifications: count 1/8" in ln for ln in lines)
+    assert "cases lint --all" in result.err
+    assert "need work" in lines[-1]
+
+
+def test_lint_all_lists_every_problem_of_a_skeleton(run, tmp_path):
+    path = _skeleton(run, tmp_path)
+    result = run("cases", "lint", "--all", str(path))
+    assert result.code == 1
+    assert result.err.splitlines()[:-1] == [str(p) for p in lint_file(path)]
+
+
+def test_a_draft_checklist_still_lists_each_unsafe_regex_in_full(run, tmp_path):
+    path = _skeleton(run, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("match: [daily active users,", "match: ['re:^(\\w+\\s?)*$',", 1),
+        encoding="utf-8",
+    )
+    result = run("cases", "lint", str(path))
+    assert "a draft with" in result.err
+    (line,) = [ln for ln in result.err.splitlines() if "regular expression" in ln]
+    at = 1 + next(i for i, ln in enumerate(text.splitlines()) if "match: [daily" in ln)
+    assert line.startswith(f"{path}:{at}:")
+
+
+def test_lint_of_a_nearly_done_case_reports_every_problem_at_its_line(run, write_case, case_data):
+    case_data["summary"] = "TODO say what it does."
+    case_data["diagram"] = case_data["diagram"][:3]
+    path = write_case(case_data)
+    result = run("cases", "lint", str(path))
+    assert result.code == 1
+    assert result.err.splitlines()[:-1] == [str(p) for p in lint_file(path)]
+    assert len(result.err.splitlines()) == 3
+    assert "draft" not in result.err

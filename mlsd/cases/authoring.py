@@ -18,6 +18,7 @@ def skeleton(case_id: str) -> str:
     title = case_id.replace("-", " ").capitalize()
     lines = [
         "# yaml-language-server: $schema=mlsd-case.schema.json  (generate: mlsd cases schema)",
+        "# Replace every TODO; `mlsd cases lint` on this file lists what is left to fill in.",
         "format: 2",
         f"id: {case_id}",
         f"title: {title}",

@@ -69,10 +69,10 @@ def run_saving(
                 _stop_on_error(exc, interrupted, saved, isinstance(exc, UnsavedError))
             record = interrupted(stop if stop is not None else exc)
             code = 128 + caught.signum if caught.signum is not None else 130
-            _say(f"\nSaved. Resume with: {command('resume', record.short_id)}")
+            _say(_resume_hint("\nSaved.", command("resume", record.short_id)))
             raise typer.Exit(code) from None
     if outcome.paused:
-        _say(f"Paused and saved. Resume with: {command('resume', outcome.record.short_id)}")
+        _say(_resume_hint("Paused and saved.", command("resume", outcome.record.short_id)))
         return None
     return outcome.record
 
@@ -93,6 +93,17 @@ def _stop_on_error(
         raise exc from None
     resume = command("resume", record.short_id)
     raise MlsdError(f"{exc.message}\n{saved} Resume with: {resume}") from None
+
+
+def _resume_hint(said: str, resume: str) -> str:
+    """ "Saved. Resume with: CMD", with CMD on a line of its own when the line would wrap:
+    a session id split by the terminal's wrap gets copied wrong."""
+    import shutil
+
+    line = f"{said} Resume with: {resume}"
+    if len(line.strip()) <= shutil.get_terminal_size((80, 24)).columns:
+        return line
+    return f"{said} Resume with:\n  {resume}"
 
 
 def _say(text: str) -> None:

@@ -6,6 +6,7 @@ a file name or a YAML key goes through ``echo`` / ``json_text`` (``mlsd._util.te
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,7 @@ import typer
 
 from mlsd._util.program import command
 from mlsd._util.textsafe import echo, json_text
-from mlsd.cli.app import options
+from mlsd.cli.app import no_pager, options
 
 cases_app = typer.Typer(help="Validate, lint and write case files.", no_args_is_help=True)
 
@@ -88,7 +89,19 @@ def show(
 
         framework = load_framework()
         the_case = load_case(resolve(case, options(ctx).dirs()), framework)
-        echo(interviewer_guide(the_case, framework), nl=False)
+        guide = interviewer_guide(the_case, framework)
+        if not sys.stdout.isatty():  # piped or saved: the Markdown itself
+            echo(guide, nl=False)
+            return
+        from rich.markdown import Markdown
+
+        from mlsd._util.textsafe import visible
+        from mlsd.ui.console import stdout_console
+        from mlsd.ui.pager import paged
+
+        console = stdout_console()
+        with paged(console, no_pager=no_pager(ctx, False)):
+            console.print(Markdown(visible(guide)))
         return
     brief = case_brief(resolve(case, options(ctx).dirs()))
     if as_json or fmt is ShowFormat.json:
@@ -133,21 +146,40 @@ def lint(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Case files (default: every known case).")
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="List every problem at its line, even for a draft (default: a checklist)."
+        ),
+    ] = False,
 ) -> None:
-    """Check case files against the depth rules of the bundled library."""
+    """Check case files against the depth rules of the bundled library.
+
+    A draft still full of TODOs gets a short checklist of what to fill in; any other
+    file gets every problem as file:line:col.
+    """
     from mlsd.cases.catalog import load_framework
     from mlsd.cases.index import discover
-    from mlsd.cases.lint import lint_file
+    from mlsd.cases.lint import is_draft, lint_checklist, lint_findings
     from mlsd.errors import MlsdError
 
     framework = load_framework()
     paths = _expand(files) if files else list(discover(options(ctx).dirs()).values())
     failed = 0
     for path in paths:
-        problems = lint_file(path, framework)
-        for problem in problems:
-            echo(problem, err=True)
-        failed += bool(problems)
+        findings = lint_findings(path, framework)
+        if not every and is_draft(findings):
+            echo(f"{path}: a draft with {len(findings)} problems. What to fill in:", err=True)
+            for line in lint_checklist(findings):
+                echo(line, err=True)
+            echo(
+                f"Every problem at its line: {command('cases', 'lint', '--all', str(path))}",
+                err=True,
+            )
+        else:
+            for finding in findings:
+                echo(finding.problem, err=True)
+        failed += bool(findings)
     if failed:
         raise MlsdError(f"{failed} of {len(paths)} case file(s) need work")
     echo(f"{len(paths)} case file(s) pass lint.")
@@ -173,8 +205,11 @@ def new(
     from mlsd.cases.authoring import write_skeleton
 
     path = write_skeleton(case_id, folder, force=force)
-    echo(f"Wrote {path}. Fill it in, then: {command('cases', 'lint', str(path))}", err=True)
-    echo(f"Practise it with: mlsd --cases-dir {path.parent} practice {case_id}", err=True)
+    echo(f"Wrote {path}. What is left to fill in: {command('cases', 'lint', str(path))}", err=True)
+    echo(
+        f"Practise it with: {command('--cases-dir', str(path.parent), 'practice', case_id)}",
+        err=True,
+    )
 
 
 def _expand(files: list[Path]) -> list[Path]:

@@ -62,7 +62,7 @@ def practice(
         return
     require_terminal(NO_TERMINAL)
     with open_store() as store:
-        ref = case if case is not None else _pick_case(store, dirs)
+        ref = case if case is not None else _pick_case(store, dirs, framework)
         path = resolve(ref, dirs).absolute()
         loaded = load_case(path, framework)
         from mlsd.practice.flow import start
@@ -223,23 +223,16 @@ def _check_export_target(export: Path | None) -> None:
         )
 
 
-def _pick_case(store: Store, dirs: list[Path]) -> str:
-    """Cases never practised first, then the least recently practised."""
+def _pick_case(store: Store, dirs: list[Path], framework: Framework) -> str:
+    """Ask which case; the order and labels are ``practice.picker``'s."""
     from mlsd.cases.index import listing
+    from mlsd.practice.picker import picks, session_scorer
     from mlsd.run.lifecycle import Choice
     from mlsd.ui.console import stdout_console
     from mlsd.ui.prompts import QuestionaryPrompter
 
-    last = store.last_practised()
-    cases = sorted(listing(dirs).cases, key=lambda c: (last.get(c.id, ""), c.id))
-    choices = [
-        Choice(
-            c.id,
-            f"{c.title} ({c.difficulty}; {', '.join(c.tags[:3])})"
-            + (f" · last practised {last[c.id][:10]}" if c.id in last else " · new"),
-        )
-        for c in cases
-    ]
+    rows = picks(listing(dirs).cases, store.last_practice(), session_scorer(store, framework))
+    choices = [Choice(row.case.id, row.label) for row in rows]
     try:
         return QuestionaryPrompter(stdout_console()).select(
             "Which case do you want to practise?", choices

@@ -288,5 +288,6 @@ def clock_line(
         f"{format_clock(total)} / {format_clock(total_budget)} ·"
     )
     if spent > budget:
-        line += f" over by {format_clock(spent - budget)}: time to move to the next step ·"
+        # First, so that a half-width window beside a video call still shows it.
+        line = f"over by {format_clock(spent - budget)}: move on · " + line
     return line

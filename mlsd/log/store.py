@@ -325,13 +325,35 @@ class Store:
             for r in rows
         ]
 
-    def last_practised(self) -> dict[str, str]:
-        """Case id -> when it was last practised (for ordering the case picker)."""
+    def last_practice(self) -> list[SessionSummary]:
+        """Each case's latest practice session with an answer in it, most recent first.
+
+        For the case picker: a session only opened (no answer) or an interview is not
+        practice, so it neither orders the picker nor gives it a score to show.
+        """
+        sql = (
+            "SELECT * FROM (SELECT s.*, COUNT(DISTINCT a.step_id) AS answered,"
+            " ROW_NUMBER() OVER (PARTITION BY s.case_id ORDER BY s.touched DESC, s.rowid DESC)"
+            " AS nth, s.rowid AS row FROM sessions s JOIN answers a ON a.session_id = s.id"
+            " WHERE s.mode = 'practice' GROUP BY s.id)"
+            " WHERE nth = 1 ORDER BY touched DESC, row DESC"
+        )
         with self._errors("read"):
-            rows = self.conn.execute(
-                "SELECT case_id, MAX(updated_at) FROM sessions GROUP BY case_id"
-            ).fetchall()
-        return {str(r[0]): str(r[1]) for r in rows}
+            rows = self.conn.execute(sql).fetchall()
+        return [
+            SessionSummary(
+                r["id"],
+                r["case_id"],
+                r["case_title"],
+                cast(Mode, r["mode"]),
+                cast(Level, r["level"]),
+                cast(Status, r["status"]),
+                r["started_at"],
+                r["updated_at"],
+                int(r["answered"]),
+            )
+            for r in rows
+        ]
 
     def integrity_ok(self) -> bool:
         with self._errors("check"):
