@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlsd._util import paths
+from mlsd._util.arrows import parse_arrows
 from mlsd.cases import yamlio
 from mlsd.cases.models import AnswersFile, Case, Framework
 from mlsd.errors import FileProblemError, Problem
@@ -234,6 +235,13 @@ def check_answers(path: Path, answers: AnswersFile, case: Case, framework: Frame
                     f"case {case.id!r} has no clarification {cid!r}; it has: {', '.join(sorted(known))}",
                 )
             )
+    if answers.diagram is not None:
+        # A diagram line that would not be drawn is an error here: no one is at a prompt
+        # to be told, and the file is easy to fix.
+        arrows = parse_arrows(answers.diagram)
+        drawn = [] if arrows.edges else ["no arrows; write one chain per line, like a -> b"]
+        for problem in [*arrows.problems, *drawn]:
+            problems.append(located.problem(("diagram",), f"in the diagram, {problem}"))
     if problems:
         raise FileProblemError(problems)
 

@@ -178,6 +178,10 @@ class AnswersFile(_Strict):
         default_factory=dict,
         description="step id -> the answer to that step's follow-up question",
     )
+    diagram: StrictStr | None = Field(
+        default=None,
+        description="the candidate's architecture as arrows, one chain per line (a -> b -> c)",
+    )
 
 
 PointSource = Literal["framework", "case"]

@@ -10,8 +10,10 @@ shared with the interview scorecard.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TypedDict
 
+from mlsd._util.arrows import Arrows, arrows_in_answer, parse_arrows
 from mlsd._util.formatting import clock
 from mlsd._util.levels import Level
 from mlsd.cases.brief import step_budgets
@@ -124,6 +126,11 @@ class DesignContext(TypedDict):
     clarifications: list[ClarificationBlock]
     totals: Totals
     feedback: ReportJson | None
+    # The candidate's own diagram (``/diagram``, or arrows in the serving answer); empty
+    # lists when there is none. ``source`` says where it came from.
+    candidate_diagram_nodes: list[DiagramNode]
+    candidate_diagram_edges: list[DiagramEdge]
+    candidate_diagram_source: str | None
 
 
 def design_context(
@@ -171,6 +178,7 @@ def design_context(
             ),
         },
         "feedback": feedback,
+        **candidate_diagram(record),
     }
 
 
@@ -249,3 +257,55 @@ def case_block(case: Case) -> CaseBlock:
             for s, t in case.diagram
         ],
     }
+
+
+class CandidateDiagram(TypedDict):
+    """The candidate's own diagram, as both the design doc and the scorecard see it."""
+
+    candidate_diagram_nodes: list[DiagramNode]
+    candidate_diagram_edges: list[DiagramEdge]
+    candidate_diagram_source: str | None  # "diagram", "serving answer", "interviewer notes"
+
+
+SERVING = "serving"  # the step whose answer may carry the diagram, when no /diagram was given
+
+
+def candidate_diagram(record: SessionRecord) -> CandidateDiagram:
+    """The candidate's diagram: the latest ``/diagram``, else the arrows in the serving
+    answer, else (in an interview) arrows the interviewer noted in the serving step.
+
+    One rule for both documents, so the scorecard never shows a different picture from
+    the design doc."""
+    found: tuple[str, Arrows] | None = None
+    if record.diagram is not None:
+        found = ("diagram", parse_arrows(record.diagram))
+    elif record.answers.get(SERVING):
+        found = ("serving answer", arrows_in_answer(record.answers[SERVING]))
+    elif notes := record.interview.notes_for(SERVING):
+        found = ("interviewer notes", arrows_in_answer("\n".join(n.text for n in notes)))
+    if found is None or not found[1].edges:
+        return {
+            "candidate_diagram_nodes": [],
+            "candidate_diagram_edges": [],
+            "candidate_diagram_source": None,
+        }
+    nodes, edges = diagram_blocks(found[1].edges)
+    return {
+        "candidate_diagram_nodes": nodes,
+        "candidate_diagram_edges": edges,
+        "candidate_diagram_source": found[0],
+    }
+
+
+def diagram_blocks(
+    pairs: Sequence[tuple[str, str]],
+) -> tuple[list[DiagramNode], list[DiagramEdge]]:
+    """Boxes with ids a template can print bare (``n1``, ``n2``, ...), and the arrows."""
+    ids: dict[str, str] = {}
+    for source, target in pairs:
+        for label in (source, target):
+            ids.setdefault(label, f"n{len(ids) + 1}")
+    return (
+        [{"id": node_id, "label": label} for label, node_id in ids.items()],
+        [{"source": s, "target": t, "source_id": ids[s], "target_id": ids[t]} for s, t in pairs],
+    )

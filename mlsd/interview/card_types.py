@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from mlsd._util.levels import Level
-from mlsd.documents.context import SessionBlock
+from mlsd.documents.context import DiagramEdge, DiagramNode, SessionBlock
 
 
 class PointBlock(TypedDict):
@@ -159,3 +159,7 @@ class ScorecardContext(TypedDict):
     notes: list[NoteBlock]
     feedback: FeedbackBlock
     totals: Totals
+    # The candidate's own diagram, by the design doc's rule (``candidate_diagram``).
+    candidate_diagram_nodes: list[DiagramNode]
+    candidate_diagram_edges: list[DiagramEdge]
+    candidate_diagram_source: str | None

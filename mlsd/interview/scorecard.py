@@ -15,7 +15,7 @@ from pathlib import Path
 from mlsd._util.levels import rank
 from mlsd.cases.brief import step_budgets
 from mlsd.cases.models import Case, Framework
-from mlsd.documents.context import session_block
+from mlsd.documents.context import candidate_diagram, session_block
 from mlsd.interview.card_types import (
     ClarificationBlock,
     FeedbackBlock,
@@ -165,6 +165,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
             "points_reached": sum(s["points"] for s in visited),
             "budget_minutes_reached": round(sum(s["budget_minutes"] for s in visited), 1),
         },
+        **candidate_diagram(record),
     }
 
 

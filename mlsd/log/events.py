@@ -171,6 +171,17 @@ class Override:
     verdict: str = "accept"  # "accept", "reject", or "clear" to take a call back
 
 
+@dataclass(frozen=True)
+class Diagram:
+    """The candidate's architecture as arrows (``a -> b``, one chain per line); latest wins.
+
+    The text is kept as typed: ``mlsd._util.arrows`` reads it each time it is shown, so a
+    better reader later redraws old sessions too."""
+
+    kind: ClassVar[str] = "diagram"
+    text: str = ""
+
+
 Payload = (
     Start
     | Resume
@@ -192,6 +203,7 @@ Payload = (
     | LevelEstimate
     | ScorecardTarget
     | Override
+    | Diagram
 )
 
 KINDS: dict[str, type[Payload]] = {
@@ -217,6 +229,7 @@ KINDS: dict[str, type[Payload]] = {
         LevelEstimate,
         ScorecardTarget,
         Override,
+        Diagram,
     )
 }
 

@@ -118,6 +118,7 @@ def project(
     seconds: dict[str, float] = {}
     drafts: dict[str, tuple[str, int]] = {}
     overrides: dict[str, Verdict] = {}
+    diagram: str | None = None
     state = _Interview()
     for event in events:
         step, p = event.step_id, event.payload
@@ -142,6 +143,8 @@ def project(
                 overrides[p.point] = "accept" if p.verdict == "accept" else "reject"
             else:
                 overrides.pop(p.point, None)
+        elif isinstance(p, ev.Diagram):
+            diagram = p.text if p.text.strip() else None  # an empty one takes it back
         else:
             state.apply(event)
     return SessionRecord(
@@ -166,6 +169,7 @@ def project(
         overrides=overrides,
         interview=state.frozen(),
         events=list(events),
+        diagram=diagram,
     )
 
 

@@ -128,6 +128,7 @@ class SessionRecord:
     overrides: dict[str, Verdict] = field(default_factory=dict)
     interview: InterviewState = field(default_factory=InterviewState)
     events: list[Event] = field(default_factory=list)
+    diagram: str | None = None  # the candidate's latest ``/diagram`` arrows, as typed
 
     @property
     def short_id(self) -> str:

@@ -21,6 +21,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("/ask", "ask the interviewer another question", requirements_only=True),
     Command("/brief", "the interviewer's opening and answers so far", on_status_line=True),
     Command("/editor", "write this answer in your $EDITOR"),
+    Command("/diagram", "draw your architecture as arrows (client -> ranker)"),
     Command("/pause", "save and stop; resume later", on_status_line=True),
     Command("/help", "list these commands", on_status_line=True),
     Command("/time", "show the time left on this step", hidden=True),

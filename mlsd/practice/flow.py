@@ -14,14 +14,19 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from mlsd._util.formatting import clock
-from mlsd._util.levels import Level
 from mlsd.cases.brief import CaseBrief, make_brief
-from mlsd.cases.models import AnswersFile, Case, Clarification, FollowUp, Framework
+from mlsd.cases.models import Case, Clarification, Framework
 from mlsd.log import events as ev
-from mlsd.log.events import Mode
 from mlsd.log.records import SessionRecord
 from mlsd.log.store import Store
+from mlsd.practice.answers import pick_follow_up
+
+# Re-exported, for mypy too (``as``): callers still import these from their old home.
+from mlsd.practice.answers import run_answers as run_answers  # noqa: PLC0414
+from mlsd.practice.answers import start as start  # noqa: PLC0414
 from mlsd.practice.commands import controls_help, parse_command, status_words
+from mlsd.practice.diagram import PROMPT as DIAGRAM_PROMPT
+from mlsd.practice.diagram import read_diagram
 from mlsd.run.lifecycle import DEFAULT_REPLY, Choice, Outcome, Run
 
 
@@ -195,6 +200,8 @@ class Practice(Run):
                 return "pause"
             elif command == "/time":
                 self.ui.note(self.status_line(step_id))
+            elif command == "/diagram":
+                self._diagram(step_id)
             else:
                 self.ui.note(controls_help(step_id == "requirements"))
 
@@ -278,6 +285,17 @@ class Practice(Run):
         template = editor_template(self._card(step_id), self._draft(step_id))
         return strip_comments(self.ui.edit(template))
 
+    def _diagram(self, step_id: str) -> None:
+        typed = self.ui.answer(
+            DIAGRAM_PROMPT,
+            default=self.record.diagram or "",
+            status=lambda: self.status_line(step_id),
+        )
+        reply = read_diagram(typed, self.record.diagram is not None)
+        if reply.save is not None:
+            self.commit(ev.Diagram(text=reply.save), step_id)
+        self.ui.note(reply.message)
+
     def _hint(self, step_id: str) -> None:
         hints = self.case.steps[step_id].hints if step_id in self.case.steps else []
         used = self.record.hints.get(step_id, 0)
@@ -342,78 +360,3 @@ class Practice(Run):
             time_text = f"{clock(left)} left" if left >= 0 else f"over by {clock(left)}"
         # Short enough for 60 columns: the step's title is on the answer's own message line.
         return f" {time_text} · {status_words()} "
-
-
-def pick_follow_up(
-    case: Case, step_id: str, answer: str, already: Sequence[str]
-) -> FollowUp | None:
-    """Prefer a follow-up whose points the answer has not already covered."""
-    step = case.steps.get(step_id)
-    if step is None:
-        return None
-    fresh = [f for f in step.follow_ups if f.question not in already]
-    if not fresh:
-        return None
-    from mlsd.rubric.matching import covers  # its regexes cost start-up; first needed here
-
-    uncovered = [f for f in fresh if not covers(f.listen_for, answer)]
-    return (uncovered or fresh)[0]
-
-
-def start(
-    store: Store, case: Case, case_path: str, *, mode: Mode, level: Level, minutes: float
-) -> str:
-    return store.create_session(
-        case_id=case.id,
-        case_path=case_path,
-        case_title=case.title,
-        mode=mode,
-        level=level,
-        minutes=minutes,
-    )
-
-
-def run_answers(
-    store: Store,
-    case: Case,
-    case_path: str,
-    framework: Framework,
-    answers: AnswersFile,
-    *,
-    level: Level,
-    minutes: float,
-) -> SessionRecord:
-    """A whole session from an answers file: same records as an interactive one, no prompts."""
-    with store.batch():
-        session_id = start(
-            store, case, case_path, mode="practice", level=answers.level or level, minutes=minutes
-        )
-        by_id = {c.id: c for c in case.clarifications}
-        for cid in answers.clarifications:
-            found = by_id[cid]
-            store.add_event(
-                session_id,
-                ev.Clarification(question=found.question, answer=found.answer.strip(), id=cid),
-                "requirements",
-            )
-        for step_id in framework.step_ids:
-            text = answers.answers.get(step_id, "")
-            if not text.strip():
-                store.add_event(session_id, ev.Skip(), step_id)
-                continue
-            store.save_answer(session_id, step_id, text)
-            if step_id not in answers.follow_ups:
-                continue
-            follow_up = pick_follow_up(case, step_id, text, [])
-            if follow_up is not None:
-                store.add_event(
-                    session_id,
-                    ev.FollowUp(
-                        question=follow_up.question,
-                        index=case.steps[step_id].follow_ups.index(follow_up),
-                        answer=answers.follow_ups[step_id],
-                    ),
-                    step_id,
-                )
-        store.set_status(session_id, "finished")
-    return store.load(session_id)

@@ -45,6 +45,7 @@ RECOVERABLE = (
     ev.Tick,
     ev.Untick,
     ev.Time,
+    ev.Diagram,
 )
 
 
