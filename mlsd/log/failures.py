@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,17 +38,29 @@ def signals_held() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP until the enclosed commit is done.
 
     Their handlers raise an exception wherever Python happens to be; inside a write that
-    would roll back the answer being saved. Held, they are delivered the moment the
-    transaction has committed (or failed).
+    would roll back the answer being saved. While the block runs, each of them is only
+    noted, and once the transaction has committed (or failed) it is raised again for the
+    handler that was there before. Swapping the Python-level handlers, rather than
+    masking the signals, works whichever thread the kernel delivers a signal to: Python
+    runs signal handlers in the main thread, and only the main thread can swap them.
     """
-    if not hasattr(signal, "pthread_sigmask"):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    noted: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        noted.append(signum)
+
+    before = {signum: signal.signal(signum, note) for signum in _STOPPING}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for signum, handler in before.items():
+            # None: a handler installed outside Python; the default is the honest fallback
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        for signum in dict.fromkeys(noted):
+            signal.raise_signal(signum)
 
 
 @contextmanager
