@@ -11,8 +11,3 @@ LEVELS: tuple[Level, ...] = ("mid", "senior", "staff")
 def rank(level: str) -> int:
     """A level's place, lowest first; an unknown level ranks above every known one."""
     return next((i for i, known in enumerate(LEVELS) if known == level), len(LEVELS))
-
-
-def as_level(text: str) -> Level | None:
-    """``text`` as a level, or None when it is not one."""
-    return next((known for known in LEVELS if known == text), None)

@@ -57,4 +57,3 @@ EditorOpt = Annotated[
     bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.")
 ]
 SessionArg = Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (stable, versioned).")]

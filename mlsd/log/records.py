@@ -16,9 +16,6 @@ from mlsd.log.events import Event, Mode, Payload, Status
 
 P = TypeVar("P", bound=Payload)
 
-MODES: tuple[Mode, ...] = ("practice", "interview")
-STATUSES: tuple[Status, ...] = ("active", "paused", "finished")
-
 
 @dataclass(frozen=True)
 class AnswerEntry:

@@ -310,20 +310,7 @@ class Store:
         bound = min(limit, MAX_LIMIT) if limit and limit > 0 else -1  # -1: no limit
         with self._errors("read"):
             rows = self.conn.execute(sql, (bound,)).fetchall()
-        return [
-            SessionSummary(
-                r["id"],
-                r["case_id"],
-                r["case_title"],
-                cast(Mode, r["mode"]),
-                cast(Level, r["level"]),
-                cast(Status, r["status"]),
-                r["started_at"],
-                r["updated_at"],
-                int(r["answered"]),
-            )
-            for r in rows
-        ]
+        return [_summary(r) for r in rows]
 
     def last_practice(self) -> list[SessionSummary]:
         """Each case's latest practice session with an answer in it, most recent first.
@@ -340,24 +327,26 @@ class Store:
         )
         with self._errors("read"):
             rows = self.conn.execute(sql).fetchall()
-        return [
-            SessionSummary(
-                r["id"],
-                r["case_id"],
-                r["case_title"],
-                cast(Mode, r["mode"]),
-                cast(Level, r["level"]),
-                cast(Status, r["status"]),
-                r["started_at"],
-                r["updated_at"],
-                int(r["answered"]),
-            )
-            for r in rows
-        ]
+        return [_summary(r) for r in rows]
 
     def integrity_ok(self) -> bool:
         with self._errors("check"):
             return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
+
+
+def _summary(r: sqlite3.Row) -> SessionSummary:
+    """A row of ``mlsd sessions``: a session's columns and how many steps it has reached."""
+    return SessionSummary(
+        r["id"],
+        r["case_id"],
+        r["case_title"],
+        cast(Mode, r["mode"]),
+        cast(Level, r["level"]),
+        cast(Status, r["status"]),
+        r["started_at"],
+        r["updated_at"],
+        int(r["answered"]),
+    )
 
 
 def _row(row: sqlite3.Row) -> SessionRow:
