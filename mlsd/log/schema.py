@@ -62,5 +62,47 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX sessions_by_touch ON sessions(touched);
     """,
+    # 3: progress over time and spaced review. A session's score is cached per rubric
+    # (``key`` names the case file, framework and scorer it was computed with), so
+    # ``progress`` over thousands of sessions never rescores; review cards hold the
+    # scheduler's state per (case, point), and every rating that moved one is logged.
+    """
+    CREATE TABLE session_scores (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        data TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE review_cards (
+        case_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        card TEXT NOT NULL,
+        due TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, point_id)
+    );
+    CREATE INDEX review_cards_by_due ON review_cards(due);
+    CREATE TABLE review_log (
+        id INTEGER PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        rating INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        session_id TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX review_log_by_point ON review_log(case_id, point_id);
+    """,
+    # 4: an AI judge's verdicts, cached by what they depend on (model, prompt version,
+    # the case's rubric and the candidate's text), so re-scoring is free and offline.
+    """
+    CREATE TABLE judgements (
+        key TEXT PRIMARY KEY,
+        model TEXT NOT NULL,
+        prompt_version TEXT NOT NULL,
+        data TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""Progress over time, spaced review of missed points, and short drills."""
