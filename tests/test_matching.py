@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlsd.cases.models import Clarification
 from mlsd.rubric.lookup import best_clarification
-from mlsd.rubric.matching import covers, find
+from mlsd.rubric.matching import _matches, compile_phrase, covers, find
 
 
 def words(phrase: str, text: str) -> str | None:
@@ -354,3 +356,73 @@ def test_a_bare_list_of_names_only_counts_where_a_name_is_enough() -> None:
 def test_ignoring_something_for_now_defers_it() -> None:
     text = "Friendly fraud is a separate problem, so I'd ignore it for now."
     assert not covers(["friendly fraud"], text)
+
+
+# Phrases from the bundled library's shapes: a plain word, a compound, a British
+# spelling, an acronym, a possessive, a phrase opening with a number.
+FAST_PATH_PHRASES = [
+    "propensity",
+    "position bias",
+    "re-ranking",
+    "optimise",
+    "HNSW",
+    "user's history",
+    "A/B test",
+    "p99 latency",
+    "colour",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    phrase=st.sampled_from(FAST_PATH_PHRASES),
+    text=st.lists(
+        st.sampled_from(
+            [
+                "position",
+                "bias",
+                "re",
+                "ranking",
+                "reranking",
+                "optimize",
+                "Optimise",
+                "HNSW",
+                "user's",
+                "history",
+                "A/B",
+                "AB",
+                "test",
+                "p99",
+                "latency",
+                "colour",
+                "İ",
+                "ß",
+                "propensities",
+                "-",
+                " ",
+                "\n",
+                ".",
+                "Position-Bias",
+                "re-ranked",
+            ]
+        ),
+        max_size=30,
+    ).map(" ".join),
+)
+def test_the_anchored_search_finds_exactly_what_a_full_scan_finds(phrase: str, text: str) -> None:
+    """Scoring jumps between the places a phrase's first letters occur; it must never
+    find more or less than scanning every character would."""
+    expected = [
+        (m.start(), m.end(), m.group())
+        for m in compile_phrase(phrase).finditer(text)
+        if m.end() > m.start()
+    ]
+    assert list(_matches(phrase, text)) == expected
+
+
+def test_a_rejected_first_alternative_leaves_the_rest_to_be_found() -> None:
+    # The first phrase occurs, but negated; the prefilter for the later phrases must
+    # still see the answer's own words.
+    text = "Position bias is not a concern here. We weight by inverse propensities instead."
+    found = find(["position bias", "propensity"], text)
+    assert found is not None and found.words == "propensities"

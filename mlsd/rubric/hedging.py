@@ -103,13 +103,27 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
+@lru_cache(maxsize=1024)
+def _sentence_deferred(sentence: str) -> bool:
+    return _DEFERRED_SENTENCE.search(sentence) is not None
+
+
 def deferred(text: str, start: int, end: int) -> bool:
     """Is the claim around ``text[start:end]`` put off ("overkill for v1", "later")?"""
     s_lo, s_hi = _sentence(text, start, end)
     sentence = text[s_lo:s_hi]
-    if _DEFERRED_SENTENCE.search(sentence):
+    if _sentence_deferred(sentence):
         return True
     c_lo, c_hi = _span(sentence, start - s_lo, end - s_lo, _CLAIM_BREAK)
+    return _claim_deferred(sentence, c_lo, c_hi)
+
+
+@lru_cache(maxsize=1024)
+def _claim_deferred(sentence: str, c_lo: int, c_hi: int) -> bool:
+    """The claim ``sentence[c_lo:c_hi]`` is put off, by itself or by the claim after it.
+
+    Cached: the phrases of many points land in the same claim of the same answer.
+    """
     if _DEFERRED.search(sentence, c_lo, c_hi) is not None:
         return True
     if _DEFERS_BACK.search(sentence, c_hi) is not None:
