@@ -326,6 +326,8 @@ def test_a_typed_question_in_other_words_finds_its_clarification():
         ),
         (["social features"], "Social features have privacy complications, so I'd defer those."),
         (["distillation"], "Distillation is the long-term direction."),
+        (["uplift"], "Uplift modelling is a nice idea but I don't think we need it."),
+        (["feature store"], "A feature store sounds good, but we do not need one... or that."),
     ],
 )
 def test_deferred_and_rejected_mentions_do_not_count(phrases: list[str], text: str) -> None:
@@ -339,6 +341,7 @@ def test_deferred_and_rejected_mentions_do_not_count(phrases: list[str], text: s
         (["GBDT"], "We start with a GBDT now, but a DNN would be overkill for v1."),
         (["ethnicity"], "Postcode acts as a proxy for ethnicity, so I'd leave them out."),
         (["slice"], "Slice everything: new vs returning, country, device, payment method."),
+        (["uplift"], "We model uplift directly, but I don't think we need a causal forest for it."),
     ],
 )
 def test_committed_mentions_next_to_a_hedge_still_count(phrases: list[str], text: str) -> None:

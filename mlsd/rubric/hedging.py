@@ -25,7 +25,8 @@ _CLAIM_BREAK = re.compile(
 _DEFERS_BACK = re.compile(
     r"\b(?:so|but|and)\s+(?:i|we)(?:['’]d|['’]ll|\s+would|\s+will|\s+can|\s+could)?\s+"
     r"(?:just\s+|probably\s+)?(?:(?:defer|park|postpone)\s+(?:it|them|those|that|these)\b|"
-    r"(?:ignore|skip)\s+(?:it|them|those|that|these)\s+(?:for\s+now|in\s+v1|at\s+first)\b)",
+    r"(?:ignore|skip)\s+(?:it|them|those|that|these)\s+(?:for\s+now|in\s+v1|at\s+first)\b|"
+    r"(?:don['’]t|do\s+not)\s+(?:think\s+(?:we|i)\s+)?(?:need|want)\s+(?:it|them|those|that|this|these)\b)",
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(
