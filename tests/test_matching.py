@@ -327,6 +327,8 @@ def test_a_typed_question_in_other_words_finds_its_clarification():
         (["social features"], "Social features have privacy complications, so I'd defer those."),
         (["distillation"], "Distillation is the long-term direction."),
         (["uplift"], "Uplift modelling is a nice idea but I don't think we need it."),
+        (["graph neural"], "The end state would be a graph neural network over the whole graph."),
+        (["graph neural"], "Long-term, we could try a graph neural network."),
         (["feature store"], "A feature store sounds good, but we do not need one... or that."),
     ],
 )
@@ -342,6 +344,14 @@ def test_deferred_and_rejected_mentions_do_not_count(phrases: list[str], text: s
         (["ethnicity"], "Postcode acts as a proxy for ethnicity, so I'd leave them out."),
         (["slice"], "Slice everything: new vs returning, country, device, payment method."),
         (["uplift"], "We model uplift directly, but I don't think we need a causal forest for it."),
+        (
+            ["end-state check"],
+            "Success is an end-state check in the real systems, not the agent's own 'done'.",
+        ),
+        (
+            ["memory"],
+            "Long-term memory is separate from the session context, and users can edit it.",
+        ),
     ],
 )
 def test_committed_mentions_next_to_a_hedge_still_count(phrases: list[str], text: str) -> None:

@@ -36,7 +36,7 @@ _POINTS_BACK = re.compile(
 # Openings that put a whole sentence off: "Later we could add a reranker, guardrails ...".
 _DEFERRED_SENTENCE = re.compile(
     r"^\W*(?:(?:later|eventually|then)\s*,?\s+(?:we|i|you)\s+(?:could|might|may|can)\b|"
-    r"(?:longer|long)[\s-]term\b|in\s+the\s+future\b|down\s+the\s+(?:line|road)\b|"
+    r"(?:longer|long)[\s-]term\s*(?:,|:|—|–|we\b|I\b)|in\s+the\s+future\b|down\s+the\s+(?:line|road)\b|"
     r"future\s+work\b|v2\b)",
     re.IGNORECASE,
 )
@@ -59,7 +59,7 @@ _DEFERRED = re.compile(
     r"team['’]s\s+(?:job|problem|concern)\b|"
     r"\bnice[\s-]to[\s-]haves?\b|\bif\s+(?:we|there['’]s)\s+(?:have\s+)?time\b|"
     r"\b(?:can|could)\s+(?:look\s+at|add|consider|try|revisit)\b[^.;]{0,80}\blater\b|"
-    r"\bend\s+state\b|"
+    r"\bend\s+state\s+(?:would|could|might|will|is\s+(?:probably|likely|eventually))\b|"
     r"\b(?:things?|something|stuff)\s+to\s+(?:keep\s+in\s+mind|think\s+about|consider|watch)\b|"
     r"\bworth\s+(?:keeping\s+in\s+mind|considering|a\s+thought)\b|"
     r"\b(?:forget|forget\s+about)\s+(?:the\s+|a\s+)?\w|\bnobody\s+(?:needs|uses|cares)\b|"
