@@ -6,7 +6,18 @@ import contextlib
 import os
 import sys
 
-from mlsd.cli import cases, export, interview, practice, score, sessions
+from mlsd.cli import (
+    ai,
+    cases,
+    drill,
+    export,
+    interview,
+    practice,
+    progress,
+    review,
+    score,
+    sessions,
+)
 from mlsd.cli.app import app
 from mlsd.errors import MlsdError
 
@@ -14,13 +25,17 @@ from mlsd.errors import MlsdError
 # one place, rather than by importing modules for their side effects.
 app.command(rich_help_panel="Practise")(practice.practice)
 app.command(rich_help_panel="Practise")(practice.resume)
+app.command(rich_help_panel="Practise")(drill.drill)
 app.command(rich_help_panel="Practise")(interview.interview)
 app.add_typer(sessions.sessions_app, name="sessions", rich_help_panel="Review")
 app.command("score", rich_help_panel="Review")(score.score)
 app.command(rich_help_panel="Review")(export.export)
+app.command(rich_help_panel="Review")(progress.progress)
+app.add_typer(review.review_app, name="review", rich_help_panel="Review")
 app.command("list", rich_help_panel="Cases")(cases.list_cases)
 app.command("show", rich_help_panel="Cases")(cases.show)
 app.add_typer(cases.cases_app, name="cases", rich_help_panel="Cases")
+app.add_typer(ai.ai_app, name="ai", rich_help_panel="Review")
 
 __all__ = ["app", "main"]
 

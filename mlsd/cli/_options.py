@@ -57,3 +57,13 @@ EditorOpt = Annotated[
     bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.")
 ]
 SessionArg = Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        metavar="NAME",
+        help="The llm model for the AI judge and interviewer (default: $MLSD_MODEL; "
+        "see mlsd ai check).",
+        show_default=False,
+    ),
+]

@@ -24,7 +24,7 @@ HELP = (
 app = typer.Typer(
     name="mlsd",
     help=HELP,
-    no_args_is_help=True,
+    invoke_without_command=True,  # `mlsd` alone: today's reviews and what next (help: --help)
     add_completion=False,
     pretty_exceptions_enable=False,  # they print local variables: here, the user's answers
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -88,6 +88,10 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = Options(cases_dirs=list(cases_dir or []), no_pager=no_pager)
+    if ctx.invoked_subcommand is None:
+        from mlsd.cli.progress import today
+
+        today(ctx)
 
 
 def options(ctx: typer.Context) -> Options:

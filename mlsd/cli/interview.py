@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlsd._util.program import command
-from mlsd.cli._options import CandidateLevelOpt, LevelChoice, MinutesOpt
+from mlsd.cli._options import CandidateLevelOpt, LevelChoice, MinutesOpt, ModelOpt
 from mlsd.cli._running import require_terminal, run_saving, session_held
 from mlsd.cli.app import options
 
@@ -37,6 +37,7 @@ def interview(
             dir_okay=False,
         ),
     ] = None,
+    model: ModelOpt = None,
 ) -> None:
     """Interview a candidate: what to read out, what to listen for, and a scorecard.
 
@@ -58,7 +59,15 @@ def interview(
             store, loaded, str(path), mode="interview", level=level.level, minutes=minutes
         )
         with session_held(session_id):
-            drive(store, session_id, loaded, framework, scorecard, remember=scorecard is not None)
+            drive(
+                store,
+                session_id,
+                loaded,
+                framework,
+                scorecard,
+                remember=scorecard is not None,
+                model=model,
+            )
 
 
 def drive(
@@ -69,6 +78,7 @@ def drive(
     scorecard: Path | None,
     *,
     remember: bool = False,
+    model: str | None = None,
 ) -> None:
     """Run the interview; Ctrl-C or Ctrl-D anywhere saves, says how to resume, exits 130.
 
@@ -80,7 +90,12 @@ def drive(
     from mlsd.ui.console import stdout_console
     from mlsd.ui.interviewer import QuestionaryInterviewer
 
-    runner = Interview(store, session_id, case, framework, QuestionaryInterviewer(stdout_console()))
+    ui = QuestionaryInterviewer(stdout_console())
+    from mlsd.cli.ai import drafter_for
+
+    runner = Interview(
+        store, session_id, case, framework, ui, drafter=drafter_for(model, case, framework, ui.note)
+    )
     if remember and scorecard is not None:
         runner.remember_scorecard(scorecard)
     scorecard = scorecard or scorecard_target(runner.record)

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlsd._util.program import command
-from mlsd.cli._options import EditorOpt, ExportOpt, LevelChoice, LevelOpt, MinutesOpt, SessionArg
+from mlsd.cli._options import (
+    EditorOpt,
+    ExportOpt,
+    LevelChoice,
+    LevelOpt,
+    MinutesOpt,
+    ModelOpt,
+    SessionArg,
+)
 from mlsd.cli._running import require_terminal, run_saving, session_held
 from mlsd.cli.app import options
 
@@ -48,6 +56,15 @@ def practice(
     level: LevelOpt = LevelChoice.senior,
     editor: EditorOpt = False,
     export: ExportOpt = None,
+    ai: Annotated[
+        bool,
+        typer.Option(
+            "--ai",
+            help="An AI interviewer (needs a model): follow-ups on what you wrote, and "
+            "your own clarifying questions answered from the case.",
+        ),
+    ] = False,
+    model: ModelOpt = None,
 ) -> None:
     """Practise a case step by step, with an interviewer, hints, follow-ups and a clock."""
     from mlsd.cases.catalog import load_case, load_framework
@@ -58,7 +75,9 @@ def practice(
     framework = load_framework()
     _check_export_target(export)
     if answers is not None:
-        _practice_from_answers(answers, case, dirs, framework, level.level, minutes, export)
+        _practice_from_answers(
+            answers, case, dirs, framework, level.level, minutes, export, model=model
+        )
         return
     require_terminal(NO_TERMINAL)
     with open_store() as store:
@@ -71,7 +90,7 @@ def practice(
             store, loaded, str(path), mode="practice", level=level.level, minutes=minutes
         )
         with session_held(session_id):
-            _drive(store, session_id, loaded, framework, editor, export)
+            _drive(store, session_id, loaded, framework, editor, export, model=model, ai=ai)
 
 
 def resume(
@@ -96,6 +115,12 @@ def resume(
                 from mlsd.cli.interview import drive
 
                 drive(store, record.id, case, framework, export)
+                return
+            if record.mode == "drill":
+                from mlsd.cli import drill
+
+                step = drill.drill_step_of(record, framework)
+                drill.drive(store, record.id, case, framework, step, editor, options(ctx).dirs())
                 return
             _drive(store, record.id, case, framework, editor, export)
 
@@ -130,6 +155,9 @@ def _drive(
     framework: Framework,
     editor: bool,
     export: Path | None,
+    *,
+    model: str | None = None,
+    ai: bool = False,
 ) -> None:
     """Run the session through ``run_saving``, then show the summary."""
     from mlsd.practice.flow import Practice
@@ -137,8 +165,14 @@ def _drive(
     from mlsd.ui.prompts import QuestionaryPrompter
 
     console = stdout_console()
+    prompter = QuestionaryPrompter(console)
+    coach = None
+    if ai:
+        from mlsd.cli.ai import coach_for
+
+        coach = coach_for(model, case, framework, prompter.note)
     runner: Practice = Practice(
-        store, session_id, case, framework, QuestionaryPrompter(console), use_editor=editor
+        store, session_id, case, framework, prompter, use_editor=editor, coach=coach
     )
 
     record = run_saving(
@@ -147,7 +181,7 @@ def _drive(
         saved="Your answers so far are saved.",
     )
     if record is not None:
-        _finish(record, case, framework, export, interactive=True)
+        _finish(record, case, framework, export, interactive=True, model=model)
 
 
 def _finish(
@@ -157,13 +191,25 @@ def _finish(
     export: Path | None,
     *,
     interactive: bool,
+    model: str | None = None,
 ) -> None:
+    from mlsd.ai.model import chosen_model
     from mlsd.documents.export import score_session
     from mlsd.ui.console import stdout_console
     from mlsd.ui.summary import summary_view
 
     report = score_session(record, case, framework)
     stdout_console().print(summary_view(record, case, framework, report))
+    if chosen_model(model) is not None:  # a model is set: its verdict beside the summary
+        from mlsd.cli.ai import judge_report
+        from mlsd.ui.ai_view import judge_view
+
+        judged = judge_report(model, report, case, framework, record=record)
+        if judged is not None:
+            stdout_console().print(judge_view(judged))
+    from mlsd.cli.progress import after_session
+
+    after_session(record.id, framework)  # what went on the review schedule, what next
     typer.echo(
         f"Session {record.short_id} saved. See what you covered and missed: {command('score', record.short_id)}",
         err=True,
@@ -191,6 +237,8 @@ def _practice_from_answers(
     level: Level,
     minutes: float,
     export: Path | None,
+    *,
+    model: str | None = None,
 ) -> None:
     from mlsd.cases.catalog import check_answers, load_answers, load_case
     from mlsd.cases.index import resolve
@@ -206,7 +254,7 @@ def _practice_from_answers(
         record = run_answers(
             store, case, str(path), framework, answers, level=level, minutes=minutes
         )
-    _finish(record, case, framework, export, interactive=False)
+    _finish(record, case, framework, export, interactive=False, model=model)
 
 
 def _check_export_target(export: Path | None) -> None:
@@ -226,12 +274,18 @@ def _check_export_target(export: Path | None) -> None:
 def _pick_case(store: Store, dirs: list[Path], framework: Framework) -> str:
     """Ask which case; the order and labels are ``practice.picker``'s."""
     from mlsd.cases.index import listing
+    from mlsd.cli.progress import due_by_case
     from mlsd.practice.picker import picks, session_scorer
     from mlsd.run.lifecycle import Choice
     from mlsd.ui.console import stdout_console
     from mlsd.ui.prompts import QuestionaryPrompter
 
-    rows = picks(listing(dirs).cases, store.last_practice(), session_scorer(store, framework))
+    rows = picks(
+        listing(dirs).cases,
+        store.last_practice(),
+        session_scorer(store, framework),
+        due_by_case(store, dirs, framework),
+    )
     choices = [Choice(row.case.id, row.label) for row in rows]
     try:
         return QuestionaryPrompter(stdout_console()).select(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlsd.cli._options import ScoreLevelOpt
+from mlsd.cli._options import ModelOpt, ScoreLevelOpt
 from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options
+
+if TYPE_CHECKING:
+    from mlsd.log.records import SessionRecord
 
 MAX_DOC_BYTES = 5 * 1024 * 1024
 
@@ -66,6 +69,15 @@ def score(
         ),
     ] = False,
     plain: NoPagerOpt = False,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Also ask the AI judge (a model set up for llm), beside the offline score.",
+            metavar=FLAG,
+        ),
+    ] = False,
+    model: ModelOpt = None,
 ) -> None:
     """Show which key points you covered and missed, with why each one matters.
 
@@ -82,6 +94,7 @@ def score(
     framework = load_framework()
     report: Report
     doc: SplitDoc | None = None
+    record: SessionRecord | None = None
     if case is not None:
         if accept or reject or undo:
             raise MlsdError("--accept, --reject and --undo apply to a stored session, not a doc")
@@ -104,7 +117,7 @@ def score(
         from mlsd.log.store import open_store
 
         with open_store() as store:
-            _, _, report = review_session(
+            record, the_case, report = review_session(
                 store,
                 target,
                 options(ctx).dirs(),
@@ -114,8 +127,15 @@ def score(
                 reject=reject or [],
                 undo=undo or [],
             )
+    from mlsd.cli.ai import judge_json_block, judge_report, print_judged
+
+    judged = (
+        judge_report(model, report, the_case, framework, record=record, doc=doc) if judge else None
+    )
     if as_json:
         data: dict[str, object] = {**report_to_json(report)}
+        if judge:
+            data["judge"] = judge_json_block(judged)
         if doc is not None:
             data["doc"] = {
                 "whole": doc.whole,
@@ -137,6 +157,7 @@ def score(
             titles = {s.id: s.title for s in framework.steps}
             console.print(doc_reading_view(doc, titles))
         console.print(feedback_view(report, reveal=reveal))
+        print_judged(console, judged)
 
 
 def read_doc(path: Path) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from mlsd._util.levels import LEVELS
+from mlsd.ai.scorecard import Drafter, ScorecardDraft
 from mlsd.cases.models import Case, Clarification, Framework
 from mlsd.interview.checklist import (
     DIMENSIONS,
@@ -61,9 +62,12 @@ class Interview(Run):
         ui: Interviewer,
         *,
         clock: Callable[[], float] = time.monotonic,
+        drafter: Drafter | None = None,  # interview --model: a draft scorecard to edit
     ) -> None:
         super().__init__(store, session_id, case, framework, clock=clock)
         self.ui = ui
+        self.drafter = drafter
+        self._draft: ScorecardDraft | None = None
         self._ticking: str | None = None  # the step whose checklist is open
         self._pending: Callable[[str], None] | None = None  # keeps a half-typed line
 
@@ -324,6 +328,9 @@ class Interview(Run):
             self.commit(ev.WrapUp())
         to_rate = [d for d in DIMENSIONS if assessed(d, self.framework, self.state)]
         skipped = tuple(d.title for d in DIMENSIONS if d not in to_rate)
+        if self.drafter and any(d.id not in self.state.ratings for d in to_rate):
+            dims = [(d.id, d.title) for d in to_rate]
+            self._draft = self.drafter.draft(self.record, dims, RECOMMENDATIONS)
         for number, dim in enumerate(to_rate, start=1):
             if dim.id not in self.state.ratings:
                 self._rate(dim, number, len(to_rate), skipped)
@@ -371,7 +378,11 @@ class Interview(Run):
                 not_assessed,
             )
         )
-        choices = [Choice(str(i), f"{i}  {label}") for i, label in enumerate(SCALE, start=1)]
+        draft = self._draft.ratings.get(dim.id) if self._draft else None
+        mark: dict[int, str] = {draft.score: "  ← the model's draft"} if draft else {}
+        choices = [Choice(str(i), f"{i}  {s}{mark.get(i, '')}") for i, s in enumerate(SCALE, 1)]
+        if draft:
+            self.ui.note(f"Draft: {draft.score}. {draft.justification} (Enter at Why? keeps it)")
         score = int(self._choose(f"Rate: {dim.title}", choices))
         self.commit(ev.Rating(dimension=dim.id, score=score))
 
@@ -381,8 +392,8 @@ class Interview(Run):
         self._pending = keep
         why = self.ui.line("Why? One line of evidence (Enter to skip)", keep_draft=True)
         self._pending = None
-        if why.strip():
-            keep(why)
+        if why.strip() or draft:  # Enter keeps the draft's line (shown above) when there is one
+            keep(why if why.strip() else draft.justification if draft else "")
 
     # -- screens ------------------------------------------------------------------------
 

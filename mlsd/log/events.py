@@ -19,7 +19,7 @@ import typing
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-Mode = Literal["practice", "interview"]
+Mode = Literal["practice", "interview", "drill"]  # a drill: one step of one case
 Status = Literal["active", "paused", "finished"]
 
 

@@ -63,16 +63,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sessions_by_touch ON sessions(touched);
     """,
     # 3: progress over time and spaced review. A session's score is cached per rubric
-    # (``key`` names the case file, framework and scorer it was computed with), so
-    # ``progress`` over thousands of sessions never rescores; review cards hold the
-    # scheduler's state per (case, point), and every rating that moved one is logged.
+    # (``key`` names the case file, framework and scorer it was computed with, and the
+    # session's write counter), so ``progress`` over thousands of sessions never
+    # rescores; the figures progress aggregates are columns, the rest (steps, missed
+    # points) JSON. Review cards hold the scheduler's state per (case, point), and every
+    # rating that moved one is logged.
     """
     CREATE TABLE session_scores (
         session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
         key TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        practised_at TEXT NOT NULL,
+        seconds REAL NOT NULL,
+        coverage REAL NOT NULL,
+        verdict TEXT NOT NULL,
         data TEXT NOT NULL,
         at TEXT NOT NULL
     );
+    CREATE INDEX session_scores_by_time ON session_scores(practised_at);
     CREATE TABLE review_cards (
         case_id TEXT NOT NULL,
         point_id TEXT NOT NULL,

@@ -55,11 +55,15 @@ def run_answers(
     *,
     level: Level,
     minutes: float,
+    only: str | None = None,
 ) -> SessionRecord:
-    """A whole session from an answers file: same records as an interactive one, no prompts."""
+    """A whole session from an answers file: same records as an interactive one, no prompts.
+
+    With ``only``, a drill: that one step, stored with mode "drill"."""
+    mode: Mode = "practice" if only is None else "drill"
     with store.batch():
         session_id = start(
-            store, case, case_path, mode="practice", level=answers.level or level, minutes=minutes
+            store, case, case_path, mode=mode, level=answers.level or level, minutes=minutes
         )
         by_id = {c.id: c for c in case.clarifications}
         for cid in answers.clarifications:
@@ -69,7 +73,7 @@ def run_answers(
                 ev.Clarification(question=found.question, answer=found.answer.strip(), id=cid),
                 "requirements",
             )
-        for step_id in framework.step_ids:
+        for step_id in framework.step_ids if only is None else [only]:
             text = answers.answers.get(step_id, "")
             if not text.strip():
                 store.add_event(session_id, ev.Skip(), step_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mlsd._util.formatting import clock
 from mlsd.cases.brief import CaseBrief, make_brief
@@ -28,6 +28,9 @@ from mlsd.practice.commands import controls_help, parse_command, status_words
 from mlsd.practice.diagram import PROMPT as DIAGRAM_PROMPT
 from mlsd.practice.diagram import read_diagram
 from mlsd.run.lifecycle import DEFAULT_REPLY, Choice, Outcome, Run
+
+if TYPE_CHECKING:
+    from mlsd.ai.interviewer import Coach
 
 
 @dataclass(frozen=True)
@@ -102,11 +105,18 @@ class Practice(Run):
         *,
         clock: Callable[[], float] = time.monotonic,
         use_editor: bool = False,
+        coach: Coach | None = None,
+        only: str | None = None,
     ) -> None:
         super().__init__(store, session_id, case, framework, clock=clock)
         self.ui = prompter
         self.use_editor = use_editor
+        self.coach = coach  # practice --ai: follow-ups and answers through a model
         self._open_follow_up: tuple[str, ev.FollowUp] | None = None  # asked, not yet answered
+        # A drill: this one step, its budget the whole session's, the case's answers shown.
+        self.only = only
+        if only is not None:
+            self.budgets = {**self.budgets, only: self.record.minutes}
 
     # -- the flow ---------------------------------------------------------------------
 
@@ -121,6 +131,8 @@ class Practice(Run):
         restored = self.begin(resumed)
         if restored:
             self.ui.note(restored)
+        if self.only is not None:
+            self._drill_brief(resumed)
         step_id = self.next_step()
         if resumed:
             done = [s.title for s in self.framework.steps if s.id in self.record.answers]
@@ -137,7 +149,17 @@ class Practice(Run):
 
     def next_step(self) -> str | None:
         done = set(self.record.answers) | set(self.record.skipped)
-        return next((s for s in self.framework.step_ids if s not in done), None)
+        steps = [self.only] if self.only is not None else self.framework.step_ids
+        return next((s for s in steps if s not in done), None)
+
+    def _drill_brief(self, resumed: bool) -> None:
+        """A drill skips the questions: the interviewer's answers are given up front.
+
+        A zero-time event on the step records which step this drill is (for resume)."""
+        if not resumed and self.only is not None:
+            self.commit(ev.Time(seconds=0.0), self.only)
+        for c in self.case.clarifications:
+            self.ui.interviewer(c.answer.strip(), question=c.question)
 
     def interrupted(self, draft: str = "") -> SessionRecord:
         """Also keep a half-typed answer to the step in progress, offered again on resume.
@@ -158,6 +180,7 @@ class Practice(Run):
             step_id == "requirements"
             and "requirements" not in self.record.answers
             and not self._asked_any()
+            and self.only is None
         ):
             self._clarify()
         self.ui.step(self._card(step_id))
@@ -184,6 +207,8 @@ class Practice(Run):
                 self.stop_clock()
                 self.commit(ev.Skip(), step_id)
                 return "next"
+            elif command == "/back" and self.only is not None:
+                self.ui.note("A drill has one step; /skip ends it.")
             elif command == "/back":
                 target = self._choose_step(step_id)
                 if target is not None:
@@ -251,7 +276,11 @@ class Practice(Run):
                     continue
                 from mlsd.rubric.lookup import best_clarification
 
-                found = best_clarification(question, self.case.clarifications)
+                found = (
+                    self.coach.clarify(question)
+                    if self.coach
+                    else best_clarification(question, self.case.clarifications)
+                )
                 self._record_clarification(question, found)
             else:
                 found = next(c for c in open_questions if f"c:{c.id}" == picked)
@@ -316,11 +345,17 @@ class Practice(Run):
         follow_up = pick_follow_up(
             self.case, step_id, answer, [f.question for f in self.record.follow_ups_for(step_id)]
         )
-        if follow_up is None:
+        generated = self.coach.follow_up(self.record, step_id) if self.coach else None
+        follow_up_index: int | None = None  # a generated follow-up has no place in the case
+        if generated is not None:
+            question = generated.question
+        elif follow_up is not None:
+            question = follow_up.question
+            follow_up_index = self.case.steps[step_id].follow_ups.index(follow_up)
+        else:
             return
-        follow_up_index = self.case.steps[step_id].follow_ups.index(follow_up)
-        self.ui.interviewer(follow_up.question)
-        asked = ev.FollowUp(question=follow_up.question, index=follow_up_index)
+        self.ui.interviewer(question)
+        asked = ev.FollowUp(question=question, index=follow_up_index)
         self._open_follow_up = (step_id, asked)
         while True:
             reply = self.ui.answer(
@@ -330,16 +365,14 @@ class Practice(Run):
             if parse_command(reply) != "/brief":
                 break
             self._show_brief()
-            self.ui.interviewer(follow_up.question)
+            self.ui.interviewer(question)
         self._open_follow_up = None
         command = parse_command(reply)
         text = None if command == "/skip" or not reply.strip() else reply
         if command is not None and command != "/skip":
             text = None
             self.ui.note("Commands apply to the main answer; the follow-up was left unanswered.")
-        self.commit(
-            ev.FollowUp(question=follow_up.question, index=follow_up_index, answer=text), step_id
-        )
+        self.commit(ev.FollowUp(question=question, index=follow_up_index, answer=text), step_id)
 
     def _choose_step(self, current: str) -> str | None:
         choices = [

@@ -7,7 +7,7 @@ scorer it is given runs (and imports the scoring code) only for cases practised 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,21 +38,26 @@ class Pick:
     case: CaseSummary
     last: SessionSummary | None = None  # the latest practice session with an answer
     score: LastScore | None = None  # None when never practised or it could not be scored
+    due: int = 0  # review cards of this case due today
 
     @property
     def label(self) -> str:
         case = self.case
         head = f"{case.title} ({case.difficulty}; {', '.join(case.tags[:3])})"
+        due = f" · {self.due} due for review" if self.due else ""
         if self.last is None:
-            return f"{head} · new"
+            return f"{head} · new{due}"
         parts = [f"last: {self.last.updated_at[:10]}"]
         if self.score is not None:
             parts += [f"{self.score.coverage:.0%}", self.score.verdict]
-        return f"{head} · {', '.join(parts)}"
+        return f"{head} · {', '.join(parts)}{due}"
 
 
 def picks(
-    cases: Sequence[CaseSummary], last: Sequence[SessionSummary], score: Scorer
+    cases: Sequence[CaseSummary],
+    last: Sequence[SessionSummary],
+    score: Scorer,
+    due: Mapping[str, int] | None = None,
 ) -> list[Pick]:
     """Cases never practised first (by id), then the least recently practised.
 
@@ -73,9 +78,9 @@ def picks(
     for case in sorted(cases, key=order):
         if case.id in recency:
             session = recency[case.id][1]
-            out.append(Pick(case, session, score(case, session)))
+            out.append(Pick(case, session, score(case, session), (due or {}).get(case.id, 0)))
         else:
-            out.append(Pick(case))
+            out.append(Pick(case, due=(due or {}).get(case.id, 0)))
     return out
 
 

@@ -1,0 +1,111 @@
+"""``mlsd progress``, ``mlsd`` with no command, and the lines after a session."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from mlsd.cases.models import Framework
+    from mlsd.log.store import Store
+
+PROGRESS_JSON_HELP = (
+    "Print progress as JSON (format 1, stable): sessions, drills, cases (best, latest, "
+    "latest_verdict), steps (trend, recent), missed, streak_days, week_seconds, "
+    "week_reviews, due_reviews and next (kind, case, step, reason, command)."
+)
+
+
+def now() -> datetime:
+    """The one clock of these commands: local, so "today" is the candidate's day."""
+    return datetime.now(timezone.utc).astimezone()
+
+
+def progress(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=PROGRESS_JSON_HELP, metavar=FLAG)] = False,
+    plain: NoPagerOpt = False,
+) -> None:
+    """How you are doing across sessions: per case, per step, what you miss, what next."""
+    from mlsd.cases.catalog import load_framework
+    from mlsd.log.store import open_store
+    from mlsd.progress.report import progress_report
+
+    framework = load_framework()
+    with open_store() as store:
+        doc = progress_report(store, options(ctx).dirs(), framework, now())
+    if as_json:
+        from mlsd._util.textsafe import echo, json_text
+
+        echo(json_text(doc))
+        return
+    from mlsd.ui.console import stdout_console
+    from mlsd.ui.pager import paged
+    from mlsd.ui.progress_view import progress_view
+
+    console = stdout_console()
+    with paged(console, no_pager=no_pager(ctx, plain)):
+        console.print(progress_view(doc))
+
+
+def today(ctx: typer.Context) -> None:
+    """``mlsd`` alone: today's due reviews and what to practise next; never a prompt."""
+    from mlsd.cases.catalog import load_framework
+    from mlsd.log.store import open_store
+    from mlsd.progress.report import today as today_doc
+    from mlsd.ui.console import stdout_console
+    from mlsd.ui.progress_view import today_view
+
+    framework = load_framework()
+    with open_store() as store:
+        doc = today_doc(store, options(ctx).dirs(), framework, now())
+    stdout_console().print(today_view(doc))
+
+
+def after_session(session_id: str, framework: Framework, dirs: list[Path] | None = None) -> None:
+    """After a session's summary: what went on the review schedule, and what next.
+
+    The session is already saved; a store that cannot take the schedule now only costs
+    this message (the next ``progress`` or ``review`` schedules it). ``dirs`` defaults
+    to the running command's case folders.
+    """
+    import click
+
+    if dirs is None:
+        ctx = click.get_current_context(silent=True)
+        dirs = options(ctx).dirs() if isinstance(ctx, typer.Context) else []
+    from mlsd.errors import MlsdError
+    from mlsd.log.store import open_store
+    from mlsd.progress.report import after_session as schedule_session
+    from mlsd.ui.console import stdout_console
+    from mlsd.ui.progress_view import scheduled_view
+
+    moment = now()
+    try:
+        with open_store() as store:
+            done = schedule_session(store, dirs, framework, session_id, moment)
+    except MlsdError as exc:
+        typer.echo(
+            f"Review schedule not updated now ({exc.message}); `mlsd review` will.", err=True
+        )
+        return
+    stdout_console().print(scheduled_view(done, moment))
+
+
+def due_by_case(store: Store, dirs: list[Path], framework: Framework) -> dict[str, int]:
+    """Case id -> reviews due today, for the case picker; a failing schedule shows none."""
+    from mlsd.errors import MlsdError
+    from mlsd.progress.review import due_by_case as count
+    from mlsd.progress.review import due_cards
+
+    try:
+        items, _ = due_cards(store, dirs, framework, now())
+    except MlsdError:
+        return {}
+    return dict(count(items))

@@ -1,0 +1,115 @@
+"""``mlsd review``: spaced review of the rubric points you missed; ``review export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlsd.cli.app import FLAG, options
+from mlsd.cli.progress import now
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mlsd.log.store import Store
+    from mlsd.progress.review import DueCard
+
+DUE_JSON_HELP = (
+    "With --due: print the due cards as JSON (format 1, stable): count and due, each with "
+    "case, case_title, point, step, step_title, level, prompt, probe and due (UTC)."
+)
+
+review_app = typer.Typer(
+    invoke_without_command=True,  # its help is the callback's docstring
+    no_args_is_help=False,
+)
+
+
+@review_app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context,
+    due: Annotated[
+        bool, typer.Option("--due", help="List what is due today; never asks.", metavar=FLAG)
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=DUE_JSON_HELP, metavar=FLAG)] = False,
+) -> None:
+    """Review the points due today: recall each one, see it, rate how well you knew it.
+
+    Every point you were scored on is a card; a session's outcome schedules it (missed:
+    tomorrow; made easily: weeks away), and so do your own --accept/--reject calls.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from mlsd.cases.catalog import load_framework
+    from mlsd.errors import MlsdError
+    from mlsd.log.store import open_store
+    from mlsd.progress.review import due_cards, due_json
+
+    if as_json and not due:
+        raise MlsdError("--json lists the due cards: use it with --due (mlsd review --due --json)")
+    framework = load_framework()
+    moment = now()
+    with open_store() as store:
+        items, _ = due_cards(store, options(ctx).dirs(), framework, moment)
+        if as_json:
+            from mlsd._util.textsafe import echo, json_text
+
+            echo(json_text(due_json(items, moment)))
+            return
+        from mlsd.ui.console import stdout_console
+
+        console = stdout_console()
+        if due or not items:
+            from mlsd.ui.review_view import due_view
+
+            console.print(due_view(items, moment))
+            return
+        from mlsd.cli._running import require_terminal
+
+        require_terminal("See what is due with: mlsd review --due (or --due --json).")
+        _run(store, items, console)
+
+
+def _run(store: Store, items: list[DueCard], console: Console) -> None:
+    """The review itself; Ctrl-C or Ctrl-D stops it, every rating given is kept."""
+    from mlsd.progress.review import run_review
+    from mlsd.ui.review_view import TerminalReviewAsker
+
+    try:
+        result = run_review(store, items, TerminalReviewAsker(console), now)
+    except (KeyboardInterrupt, EOFError):
+        typer.echo("\nStopped. Every rating you gave is saved; the rest stay due.", err=True)
+        raise typer.Exit(130) from None
+    left = f"; {result.left} still due (mlsd review)" if result.left else ""
+    typer.echo(f"Reviewed {result.reviewed}{left}.", err=True)
+
+
+@review_app.command("export")
+def export(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Where to write the cards.", dir_okay=False)
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="md|anki", help="md: Markdown cards; anki: an .apkg deck."
+        ),
+    ] = "md",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it exists.", metavar=FLAG)
+    ] = False,
+) -> None:
+    """Write the points you have missed as flash cards, for study away from the terminal."""
+    from mlsd.cases.catalog import load_framework
+    from mlsd.log.store import open_store
+    from mlsd.progress.export import export_cards
+
+    framework = load_framework()
+    with open_store() as store:
+        written, count = export_cards(
+            store, options(ctx).dirs(), framework, path, fmt, force, now()
+        )
+    typer.echo(f"Wrote {count} card{'s' * (count != 1)} to {written}", err=True)

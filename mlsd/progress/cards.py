@@ -1,0 +1,111 @@
+"""A review card as the candidate sees it: the situation, a prompt, then the answer.
+
+The front never gives the point away: it names the case and step, asks the question an
+interviewer would (the case's probe aimed at that point, when there is one) and shows
+the point with its key words blanked out (a cloze). The back is the point, its why and
+the part of the case's reference notes that makes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mlsd.cases.models import Case, Framework, RubricPoint, step_rubric
+
+BLANK = "_____"
+MAX_BLANKS = 12  # bounded: a point is one sentence or two
+MAX_EXCERPT = 2  # blocks of reference notes shown on the back
+
+
+@dataclass(frozen=True)
+class CardFace:
+    """Everything shown for one card; plain text (views make it safe to print)."""
+
+    case_id: str
+    case_title: str
+    point_id: str  # "<source>:<id>"
+    step_id: str
+    step_title: str
+    level: str
+    probe: str | None  # the interviewer's question aimed at the point, if the case has one
+    cloze: str  # the point with its key words blanked
+    point: str
+    why: str
+    reference: str  # the reference notes that make the point ("" when none do)
+    match: tuple[str, ...]  # the point's match phrases: to tell the candidate they hit it
+
+
+def locate(case: Case, framework: Framework) -> dict[str, tuple[str, RubricPoint]]:
+    """Point key -> (step id, point), for every point the case is judged on."""
+    return {
+        f"{source}:{p.id}": (step.id, p)
+        for step in framework.steps
+        for source, p in step_rubric(case, framework, step.id)
+    }
+
+
+def face(
+    case: Case, framework: Framework, point_id: str, found: tuple[str, RubricPoint]
+) -> CardFace:
+    step_id, point = found
+    cstep = case.steps.get(step_id)
+    return CardFace(
+        case_id=case.id,
+        case_title=case.title,
+        point_id=point_id,
+        step_id=step_id,
+        step_title=framework.step(step_id).title,
+        level=point.level,
+        probe=probe_for(point, cstep.probes if cstep else []),
+        cloze=cloze(point),
+        point=point.point.strip(),
+        why=point.why.strip(),
+        reference=excerpt(point, cstep.reference if cstep else ""),
+        match=tuple(point.match),
+    )
+
+
+def probe_for(point: RubricPoint, probes: list[str]) -> str | None:
+    from mlsd.rubric.matching import covers
+
+    return next((p for p in probes if covers(point.match, p)), None)
+
+
+def cloze(point: RubricPoint) -> str:
+    """The point with the words that earn it blanked: a question that keeps the answer."""
+    from mlsd.rubric.matching import find
+
+    text = " ".join(point.point.split())
+    for _ in range(MAX_BLANKS):
+        found = find(point.match, text, negation=False)
+        if found is None:
+            break
+        text = text[: found.start] + BLANK + text[found.end :]
+    text = re.sub(rf"{BLANK}(?:[\s,/&-]*(?:and |or )?{BLANK})+", BLANK, text)
+    if BLANK not in text:
+        return f"What does a strong {point.level}-level answer say here? (hidden: one key point)"
+    return text
+
+
+def blocks(reference: str) -> list[str]:
+    """Reference notes cut into bullets and paragraphs, as they were written."""
+    out: list[list[str]] = []
+    for line in reference.splitlines():
+        starts = re.match(r"(?:[-*+]|\d+[.)])\s", line) is not None
+        if not line.strip():
+            out.append([])
+            continue
+        if starts or not out or not out[-1]:
+            out.append([line])
+        else:
+            out[-1].append(line)
+    return ["\n".join(b) for b in out if b]
+
+
+def excerpt(point: RubricPoint, reference: str) -> str:
+    """The part of the reference that makes this point (at most two bullets)."""
+    from mlsd.rubric.matching import covers
+
+    chosen = [b for b in blocks(reference) if covers(point.match, b)]
+    return "\n".join(chosen[:MAX_EXCERPT])

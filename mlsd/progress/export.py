@@ -1,0 +1,136 @@
+"""``mlsd review export``: the points the candidate has missed, as flash cards.
+
+Markdown cards are plain text a person can read, keep in git or import into a notes app;
+an Anki deck (``--format anki``) needs the optional ``genanki`` (``pip install
+'mlsd[anki]'``), imported only here. Either file is written whole or not at all, and an
+existing one only with ``--force``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from mlsd._util.fileio import write_atomic
+from mlsd.cases.models import Framework, RubricPoint
+from mlsd.errors import MlsdError
+from mlsd.log import reviews
+from mlsd.log.store import Store
+from mlsd.progress.cache import Scores
+from mlsd.progress.cards import CardFace, face, locate
+
+FORMATS = ("md", "anki")
+DECK_ID = 1_707_070_515  # stable: re-importing a newer export updates the same deck
+MODEL_ID = 1_707_070_516
+NO_GENANKI = "--format anki needs genanki, which is not installed: pip install 'mlsd[anki]'"
+
+
+def missed_faces(
+    store: Store, dirs: list[Path], framework: Framework, now: datetime
+) -> list[tuple[CardFace, int]]:
+    """Every point missed at least once, most missed first, with how often."""
+    scores = Scores(store, dirs, framework)
+    scores.refresh(now)
+    out: list[tuple[CardFace, int]] = []
+    located: dict[str, dict[str, tuple[str, RubricPoint]]] = {}
+    for (case_id, point_id), n in sorted(
+        reviews.lapses(store).items(), key=lambda kv: (-kv[1], kv[0])
+    ):
+        case = scores.case_by_id(case_id)
+        if case is None:
+            continue
+        if case_id not in located:
+            located[case_id] = locate(case, framework)
+        found = located[case_id].get(point_id)
+        if found is not None:
+            out.append((face(case, framework, point_id, found), n))
+    return out
+
+
+def markdown(cards: list[tuple[CardFace, int]]) -> str:
+    lines = ["# mlsd review cards", "", "The points you have missed, most often first.", ""]
+    for card, n in cards:
+        lines += [
+            f"## {card.case_title} · {card.step_title}",
+            "",
+            f"**Q:** {card.probe + ' ' if card.probe else ''}Fill the gaps: {card.cloze}",
+            "",
+            f"**A:** {card.point}",
+            "",
+            f"*Why:* {card.why}",
+            "",
+            f"<!-- {card.case_id} {card.point_id} · missed {n}x · {card.level} -->",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def export_cards(
+    store: Store,
+    dirs: list[Path],
+    framework: Framework,
+    path: Path,
+    fmt: str,
+    force: bool,
+    now: datetime,
+) -> tuple[Path, int]:
+    if fmt not in FORMATS:
+        raise MlsdError(f"unknown --format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if fmt == "anki":
+        try:
+            import genanki  # type: ignore[import-untyped]  # noqa: F401  # no hints; only checks it is there
+        except ImportError:
+            raise MlsdError(NO_GENANKI) from None
+    if path.exists() and not force:
+        raise MlsdError(f"{path} already exists; choose another name or add --force")
+    cards = missed_faces(store, dirs, framework, now)
+    if fmt == "md":
+        return write_atomic(path, markdown(cards), force=force), len(cards)
+    return write_deck(path, cards), len(cards)
+
+
+def write_deck(path: Path, cards: list[tuple[CardFace, int]]) -> Path:
+    """An Anki package, written beside the target and moved into place whole."""
+    import html
+
+    import genanki  # genanki ships no type hints: it is Any here, used per its docs
+
+    model = genanki.Model(
+        MODEL_ID,
+        "mlsd rubric point",
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Key"}],
+        templates=[
+            {
+                "name": "Recall",
+                "qfmt": "{{Front}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Back}}",
+            }
+        ],
+    )
+    deck = genanki.Deck(DECK_ID, "mlsd: missed points")
+    for card, _ in cards:
+        front = f"<b>{html.escape(card.case_title)} · {html.escape(card.step_title)}</b><br>"
+        if card.probe:
+            front += f"<i>{html.escape(card.probe)}</i><br>"
+        front += html.escape(card.cloze)
+        back = f"{html.escape(card.point)}<br><br><i>Why:</i> {html.escape(card.why)}"
+        key = f"{card.case_id} {card.point_id}"
+        deck.add_note(
+            genanki.Note(
+                model=model, fields=[front, back, html.escape(key)], guid=genanki.guid_for(key)
+            )
+        )
+    if not path.parent.is_dir():
+        raise MlsdError(f"{path}: the folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".apkg", dir=path.parent)
+    os.close(fd)
+    try:
+        genanki.Package(deck).write_to_file(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise MlsdError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path

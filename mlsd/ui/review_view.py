@@ -1,0 +1,117 @@
+"""The review screens (front, back, rating), the due list, and a drill's feedback.
+
+``TerminalReviewAsker`` is the terminal side of ``progress.review.run_review``: it
+shows and asks, the core decides and stores. Case text goes into ``Text`` objects,
+never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from mlsd._util.program import command
+from mlsd._util.textflow import unwrap
+from mlsd.progress.cards import CardFace
+from mlsd.progress.review import DueCard
+from mlsd.progress.schedule import RATING_NAMES, days_text
+from mlsd.rubric.scoring import Report
+from mlsd.run.lifecycle import Choice
+from mlsd.ui.feedback import step_view
+from mlsd.ui.progress_view import next_lines, when
+from mlsd.ui.prompts import QuestionaryPrompter
+
+STOP = "stop"
+
+
+def front_view(card: CardFace, position: int, total: int) -> RenderableType:
+    # The situation goes in the body, not the border: a border title is cut to fit.
+    body = Text(f"Review {position} of {total} · ", style="muted")
+    body.append(card.case_title, style="step")
+    body.append(f" · {card.step_title} · {card.level}\n\n", style="muted")
+    if card.probe:
+        body.append("Interviewer: ", style="interviewer")
+        body.append(card.probe)
+        body.append("\n\n")
+    body.append("Fill the gaps: ", style="bold")
+    body.append(card.cloze)
+    return Panel(body, border_style="muted")
+
+
+def back_view(card: CardFace, hit: bool | None) -> RenderableType:
+    body = Text()
+    body.append(card.point)
+    body.append("\nwhy: ", style="muted")
+    body.append(card.why)
+    if card.reference:
+        body.append("\n\nFrom the reference notes:\n", style="bold")
+        body.append(unwrap(card.reference, markdown=True))
+    body.append(f"\n[{card.point_id}]", style="muted")
+    if hit is True:
+        body.append("\nYour answer makes this point, as the scorer reads it.", style="good")
+    elif hit is False:
+        body.append("\nThe scorer does not find this point in your answer.", style="miss")
+    return Panel(
+        body, title=Text("The point", style="bold"), title_align="left", border_style="muted"
+    )
+
+
+class TerminalReviewAsker:
+    """``ReviewAsker`` on a terminal, through the practice session's prompter."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.prompter = QuestionaryPrompter(console)
+
+    def front(self, card: CardFace, position: int, total: int) -> None:
+        self.console.print()
+        self.console.print(front_view(card, position, total))
+
+    def recall(self) -> str:
+        return self.prompter.answer("Your answer (or leave it empty and just think it)")
+
+    def back(self, card: CardFace, hit: bool | None) -> None:
+        self.console.print(back_view(card, hit))
+
+    def rate(self, intervals: dict[int, timedelta]) -> int | None:
+        choices = [
+            Choice(str(r), f"{RATING_NAMES[r]} · back in {days_text(intervals[r])}")
+            for r in sorted(intervals)
+        ]
+        choices.append(Choice(STOP, "Stop here (the rest stay due)"))
+        picked = self.prompter.select("How well did you recall it?", choices)
+        return None if picked == STOP else int(picked)
+
+
+def due_view(items: list[DueCard], now: datetime) -> RenderableType:
+    """``review --due``: what is due, without the answers."""
+    if not items:
+        return Text("No reviews due today.", style="good")
+    text = Text(f"{len(items)} due today", style="bold")
+    for item in items:
+        card = item.face
+        text.append("\n  • ")
+        text.append(card.case_title, style="step")
+        text.append(f" · {card.step_title}: ", style="muted")
+        text.append(card.cloze)
+        text.append(f"  ({when(item.row.due, now)}; {card.point_id})", style="muted")
+    text.append("\nReview them: ")
+    text.append(command("review"), style="key")
+    return text
+
+
+def drill_view(report: Report, step_id: str) -> RenderableType:
+    """A drill's feedback: the step's points (covered, missed and why) and its reference."""
+    step = report.step(step_id)
+    titles = {s.id: s.title for s in report.steps}
+    parts: list[RenderableType] = [step_view(step, titles)]
+    if step.attempted and step.reference.strip():
+        parts.append(Text("Reference notes for this step", style="bold"))
+        parts.append(Text(unwrap(step.reference.strip(), markdown=True)))
+    return Group(*parts)
+
+
+__all__ = ["TerminalReviewAsker", "back_view", "drill_view", "due_view", "front_view", "next_lines"]

@@ -1,0 +1,116 @@
+"""``mlsd ai check``, the judge at the end of practice and on a doc, and start-up discipline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.openai_stub import Reply, StubServer, json_reply, serve, verdicts
+
+REPO = Path(__file__).resolve().parent.parent
+STRONG = REPO / "tests" / "fixtures" / "answers" / "ctr-prediction-strong.yaml"
+
+
+@pytest.fixture
+def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
+    with serve(tmp_path / "llm", monkeypatch) as server:
+        yield server
+
+
+def test_ai_check_names_the_model_the_host_and_what_leaves(run, stub):
+    stub.default = json_reply({"ok": True})
+    result = run("ai", "check", "--model", "stub")
+    assert result.code == 0, result.err
+    assert "Model: stub" in result.out
+    assert f"Host: {stub.url}" in result.out
+    assert "What leaves this machine" in result.out
+    assert "Answers: yes" in result.out
+
+
+def test_ai_check_reads_mlsd_model(run, stub, monkeypatch):
+    stub.default = json_reply({"ok": True})
+    monkeypatch.setenv("MLSD_MODEL", "stub")
+    assert run("ai", "check").code == 0
+
+
+def test_ai_check_without_a_model_is_a_message(run, monkeypatch):
+    monkeypatch.delenv("MLSD_MODEL", raising=False)
+    result = run("ai", "check")
+    assert result.code == 1
+    assert "no model set: mlsd works offline" in result.err
+
+
+def test_ai_check_with_the_server_down(run, stub):
+    stub.stop()
+    result = run("ai", "check", "--model", "stub")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "Answers: no: cannot reach stub" in result.out
+    assert "mlsd: stub is not usable" in result.err
+
+
+def test_ai_check_with_a_malformed_reply(run, stub):
+    stub.default = Reply(content="sure! here you go")
+    result = run("ai", "check", "--model", "stub")
+    assert result.code == 1
+    assert "reply was not the JSON asked for" in result.err
+
+
+def test_a_model_set_judges_at_the_end_of_practice(run, stub, monkeypatch):
+    stub.default = verdicts(lambda key: ("missed", ""))
+    monkeypatch.setenv("MLSD_MODEL", "stub")
+    result = run("practice", "ctr-prediction", "--answers", str(STRONG))
+    assert result.code == 0, result.err
+    assert "Key points covered" in result.out  # the summary, then the judge beside it
+    assert "AI judge: stub" in result.out
+    assert "sent to the model stub" in result.err
+    assert len(stub.requests) == 7
+
+
+def test_practice_without_a_model_makes_no_request(run, stub, monkeypatch):
+    monkeypatch.delenv("MLSD_MODEL", raising=False)
+    assert run("practice", "ctr-prediction", "--answers", str(STRONG)).code == 0
+    assert stub.requests == []
+
+
+def test_a_design_doc_is_judged_too(run, stub, tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "# CTR\n\n## Requirements\n\nThe predicted CTR must be calibrated because it is "
+        "multiplied by the bid.\n",
+        encoding="utf-8",
+    )
+
+    def decide(key: str) -> tuple[str, str]:
+        if key == "case:calibrated-pctr":
+            return "covered", "must be calibrated because it is multiplied by the bid"
+        return "missed", ""
+
+    stub.default = verdicts(decide)
+    result = run("score", "--case", "ctr-prediction", str(doc), "--judge", "--model", "stub")
+    assert result.code == 0, result.err
+    assert "AI judge: stub" in result.out
+
+
+def test_the_cli_never_imports_llm_without_a_model():
+    """`mlsd --help`, `list` and the CLI module itself must not pay for llm."""
+    code = (
+        "import sys\nfrom mlsd.cli import main\n"
+        "assert 'llm' not in sys.modules, 'import'\n"
+        "main(['list'])\nassert 'llm' not in sys.modules, 'list'\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "assert 'llm' not in sys.modules, 'help'\n"
+        "assert 'mlsd.ai.judge' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_ai_appears_in_help(run):
+    result = run("--help")
+    assert " ai " in result.out

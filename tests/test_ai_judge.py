@@ -1,0 +1,260 @@
+"""The AI judge end to end: llm -> a scripted OpenAI-compatible server -> mlsd.
+
+Every failure mode ends the same way: one line on stderr, the offline score complete on
+stdout, exit 0, nothing lost. Invented quotes are never credited.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlsd.ai.quotes import Answer, locate, normalise
+from tests.openai_stub import Reply, StubServer, json_reply, prompt_text, serve, verdicts
+
+ANSWERS = {
+    "requirements": (
+        "We predict the click probability for each candidate ad at auction time.\n"
+        "The predicted CTR must be calibrated because it is multiplied by the bid."
+    ),
+    "data": "Impressions joined with clicks inside a 30 minute attribution window.",
+    "metrics": "AUC tells us the model is calibrated, so AUC is the only metric we need.",
+}
+CALIBRATED = "The predicted CTR must be calibrated because it is multiplied by the bid."
+
+
+@pytest.fixture
+def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
+    with serve(tmp_path / "llm", monkeypatch) as server:
+        yield server
+
+
+@pytest.fixture
+def session(run, tmp_path: Path) -> str:
+    """A stored practice session (no model involved in making it)."""
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        yaml.safe_dump({"case": "ctr-prediction", "answers": ANSWERS}), encoding="utf-8"
+    )
+    result = run("practice", "ctr-prediction", "--answers", str(path))
+    assert result.code == 0, result.err
+    return "latest"
+
+
+def judged_json(run, *extra: str) -> tuple[dict, str]:
+    result = run("score", "latest", "--judge", "--model", "stub", "--json", *extra)
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err + result.out
+    return json.loads(result.out), result.err
+
+
+def good_verdicts(key: str) -> tuple[str, str]:
+    if key == "case:calibrated-pctr":
+        # re-typed as models do: curly quotes, other case, a folded line
+        return "covered", "the predicted  CTR must be CALIBRATED because it is multiplied"
+    if key == "case:pctr-per-candidate":
+        return "partial", "We predict the click probability for each candidate ad"
+    return "missed", ""
+
+
+MISTAKE = {
+    "quote": "AUC tells us the model is calibrated",
+    "correction": "AUC measures ranking only; check calibration with a reliability plot.",
+}
+
+
+def test_verified_verdicts_and_mistakes_beside_the_offline_score(run, stub, session):
+    stub.default = verdicts(good_verdicts, [MISTAKE])
+    data, err = judged_json(run)
+    assert "sent to the model stub (http://127.0.0.1:" in err  # said before the first request
+    judge = data["judge"]
+    assert judge["failure"] is None and judge["unjudged"] == []
+    by_key = {p["point"]: p for p in judge["points"]}
+    calibrated = by_key["case:calibrated-pctr"]
+    assert calibrated["verdict"] == "covered"
+    assert calibrated["quote"]["step"] == "requirements"
+    assert by_key["case:pctr-per-candidate"]["verdict"] == "partial"
+    assert by_key["case:pctr-per-candidate"]["disagree"] is True
+    assert [m["quote"]["step"] for m in judge["mistakes"]] == ["metrics"]  # once, not per step
+    # one request per attempted step, at temperature 0, with a schema for the reply
+    assert len(stub.requests) == 3
+    for request in stub.requests:
+        assert request["temperature"] == 0
+        assert request["response_format"]["type"] == "json_schema"
+    first = prompt_text(stub.requests[0])
+    assert ANSWERS["metrics"] in first  # the whole session, not just the step's answer
+    assert "not enough: " in first and "counts: " in first  # the judging notes
+    assert data["coverage"] == data["coverage"]  # the offline figures are untouched
+
+
+def test_the_view_shows_both_verdicts_and_marks_disagreements(run, stub, session):
+    stub.default = verdicts(good_verdicts, [MISTAKE])
+    result = run("score", "latest", "--judge", "--model", "stub", "--no-pager")
+    assert result.code == 0, result.err
+    assert "This report measures coverage" in result.out  # the offline feedback first
+    assert "AI judge: stub" in result.out
+    assert "(they disagree)" in result.out
+    assert "AUC measures ranking only" in result.out
+
+
+def test_an_invented_quote_is_discarded_and_never_credited(run, stub, session):
+    invented = "we will recalibrate with isotonic regression every hour"
+
+    def decide(key: str) -> tuple[str, str]:
+        return ("covered", invented) if key == "case:three-sided-marketplace" else ("missed", "")
+
+    fake_mistake = {"quote": "we use a transformer", "correction": "invented"}
+    stub.default = verdicts(decide, [fake_mistake])
+    data, _ = judged_json(run)
+    judge = data["judge"]
+    assert "case:three-sided-marketplace" not in {p["point"] for p in judge["points"]}
+    assert {(d["point"], d["claimed"]) for d in judge["discarded"]} == {
+        ("case:three-sided-marketplace", "covered"),
+        ("", "mistake"),
+    }
+    assert judge["mistakes"] == []
+    assert judge["coverage_with_judge"] <= data["coverage"]  # nothing credited for it
+    view = run("score", "latest", "--judge", "--model", "stub", "--no-pager").out
+    assert "quoting words you did not write" in view
+
+
+def test_quotes_are_checked_up_to_typography_never_paraphrase():
+    text = 'We "calibrate" pCTR -- then we\nplatt-scale it daily, as the auction needs.'
+    answers = [Answer("model", False, text)]
+    assert locate("we “calibrate” pctr — then we platt-scale it", answers) is not None
+    assert locate("We calibrate pCTR ... platt-scale it daily", answers) is not None
+    assert locate("platt-scale it daily ... We calibrate", answers) is None  # order kept
+    assert locate("we calibrate the CTR with Platt scaling", answers) is None  # paraphrase
+    assert locate("pCTR", answers) is None  # too short to be evidence
+    assert normalise("A\u00a0 B") == "a b"
+
+
+def test_overrides_still_win_over_the_judge(run, stub, session):
+    stub.default = verdicts(good_verdicts)
+    assert run("score", "latest", "--reject", "calibrated-pctr").code == 0
+    data, _ = judged_json(run)
+    point = next(p for p in data["judge"]["points"] if p["point"] == "case:calibrated-pctr")
+    assert point["verdict"] == "covered" and point["your_call"] == "reject"
+    view = run("score", "latest", "--judge", "--model", "stub", "--no-pager").out
+    assert "your call: not made (it wins)" in view
+
+
+def test_judgements_are_cached_by_answer_text_and_work_offline(run, stub, session):
+    from mlsd.log import judgements
+    from mlsd.log.store import open_store
+
+    stub.default = verdicts(good_verdicts)
+    first, _ = judged_json(run)
+    asked = len(stub.requests)
+    stub.stop()  # the network is gone: the cache still answers
+    again, err = judged_json(run)
+    assert len(stub.requests) == asked
+    assert again["judge"] == first["judge"]
+    assert "cannot reach" not in err
+    with open_store() as store:
+        assert judgements.count(store) == asked
+
+
+def test_a_changed_answer_is_judged_again(run, stub, session, tmp_path):
+    stub.default = verdicts(good_verdicts)
+    judged_json(run)
+    asked = len(stub.requests)
+    changed = {**ANSWERS, "data": ANSWERS["data"] + " Duplicate clicks are removed."}
+    path = tmp_path / "changed.yaml"
+    path.write_text(yaml.safe_dump({"case": "ctr-prediction", "answers": changed}), "utf-8")
+    assert run("practice", "ctr-prediction", "--answers", str(path)).code == 0
+    judged_json(run)
+    assert len(stub.requests) == asked * 2  # every step sees the whole session
+
+
+# -- every failure: one line, then the offline score ---------------------------------------
+
+
+def falls_back(run, fragment: str) -> dict:
+    data, err = judged_json(run)
+    lines = [line for line in err.splitlines() if line.startswith("mlsd: AI judge")]
+    assert len(lines) == 1, err
+    assert fragment in lines[0], lines[0]
+    assert data["judge"]["failure"] is not None
+    assert data["judge"]["unjudged"]  # left to the offline scorer
+    assert data["coverage"] >= 0 and data["steps"]  # the offline report is complete
+    return data
+
+
+def test_broken_json_falls_back_to_the_offline_score(run, stub, session):
+    stub.default = Reply(content='{"points": [ this is not json')
+    falls_back(run, "reply was not the JSON asked for")
+    assert len(stub.requests) == 1  # no further requests once one failed
+
+
+def test_a_reply_that_breaks_the_schema_is_a_failure(run, stub, session):
+    bad = {
+        "points": [{"point": "case:calibrated-pctr", "verdict": "yes", "quote": "", "reason": ""}]
+    }
+    stub.default = json_reply({**bad, "mistakes": [], "score": 10})
+    falls_back(run, "reply was not the JSON asked for")
+
+
+def test_a_refused_request_falls_back(run, stub, session):
+    stub.default = Reply(content=None, refusal="I can't help with that.")
+    falls_back(run, "empty reply (a refusal?)")
+
+
+def test_a_500_is_retried_once_then_falls_back(run, stub, session):
+    stub.default = Reply(status=500, content="overloaded")
+    falls_back(run, "failed with HTTP 500 (tried twice)")
+    assert len(stub.requests) == 2
+
+
+def test_a_500_then_a_good_reply_is_judged(run, stub, session):
+    stub.reply(Reply(status=500))
+    stub.default = verdicts(good_verdicts)
+    data, err = judged_json(run)
+    assert data["judge"]["failure"] is None and "AI judge:" not in err
+
+
+def test_a_slow_reply_past_the_timeout_falls_back(run, stub, session, monkeypatch):
+    monkeypatch.setenv("MLSD_AI_TIMEOUT", "0.2")
+    stub.default = Reply(delay=60, content="{}")  # released when the test ends
+    falls_back(run, "did not answer within 0.2 s (tried twice)")
+
+
+def test_the_server_gone_falls_back(run, stub, session):
+    stub.stop()
+    falls_back(run, "cannot reach stub at http://127.0.0.1:")
+
+
+def test_a_missing_key_falls_back(run, stub, session, tmp_path):
+    from tests.openai_stub import register
+
+    register(tmp_path / "llm", stub.url, key_name="stubkey")
+    falls_back(run, "needs an API key")
+    assert stub.requests == []
+
+
+def test_an_unknown_model_falls_back(run, stub, session):
+    result = run("score", "latest", "--judge", "--model", "no-such-model", "--no-pager")
+    assert result.code == 0
+    assert "llm knows no model called 'no-such-model'" in result.err
+    assert "This report measures coverage" in result.out
+
+
+def test_without_the_ai_extra_a_one_line_hint(run, stub, session, monkeypatch):
+    monkeypatch.setitem(sys.modules, "llm", None)  # import llm now raises ImportError
+    result = run("score", "latest", "--judge", "--model", "stub", "--no-pager")
+    assert result.code == 0 and "Traceback" not in result.err
+    assert "pip install 'mlsd[ai]'" in result.err
+    assert "This report measures coverage" in result.out
+
+
+def test_judge_without_a_model_says_how_to_set_one(run, session, monkeypatch):
+    monkeypatch.delenv("MLSD_MODEL", raising=False)
+    result = run("score", "latest", "--judge", "--no-pager")
+    assert result.code == 0
+    assert "--judge needs a model: pass --model NAME or set MLSD_MODEL" in result.err
+    assert "This report measures coverage" in result.out

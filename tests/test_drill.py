@@ -1,0 +1,112 @@
+"""Drills (one step of one case) and the review screens, in-process and in a real terminal."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlsd.log.store import open_store
+from tests.pty_helpers import SUBMIT, pexpect_eof, spawn
+
+ANSWERS = Path(__file__).resolve().parent / "fixtures" / "answers"
+
+
+def one_step(tmp_path: Path, step: str = "metrics") -> Path:
+    data = yaml.safe_load((ANSWERS / "ctr-prediction-strong.yaml").read_text())
+    data["answers"] = {step: data["answers"][step]}
+    data.pop("follow_ups", None)
+    path = tmp_path / "drill.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_a_drill_from_an_answers_file_gives_that_steps_feedback(run, tmp_path):
+    result = run("drill", "--answers", str(one_step(tmp_path)))
+    assert result.code == 0, result.err
+    assert "Evaluation metrics" in result.out and "Reference notes for this step" in result.out
+    assert "Scheduled for review" in result.out
+    with open_store() as store:
+        (row,) = store.list_sessions()
+        record = store.load(row.id)
+    assert record.mode == "drill" and set(record.answers) == {"metrics"}
+    assert not record.skipped  # the other steps are not "skipped": a drill is one step
+
+
+def test_a_drill_answers_file_must_name_one_step(run, tmp_path):
+    whole = run("drill", "--answers", str(ANSWERS / "ctr-prediction-strong.yaml"))
+    assert whole.code == 1 and "a drill answers one step" in whole.err
+    named = run("drill", "model", "--answers", str(ANSWERS / "ctr-prediction-strong.yaml"))
+    assert named.code == 0, named.err
+    bad = run("drill", "modle", "--answers", str(one_step(tmp_path)))
+    assert bad.code == 1 and "no step 'modle'" in bad.err
+    missing = run("drill", "data", "--answers", str(one_step(tmp_path)))
+    assert missing.code == 1 and "no answer for the step" in missing.err
+
+
+def test_drill_without_a_terminal_says_to_use_answers(run):
+    result = run("drill", "metrics", "--case", "ctr-prediction")
+    assert result.code == 1 and "--answers" in result.err
+
+
+@pytest.mark.slow
+def test_drill_in_a_terminal(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, "drill", "metrics", "--case", "ctr-prediction", cwd=tmp_path)
+    child.expect("How many users and ad requests")  # the case's answers, given up front
+    child.expect("Evaluation metrics")
+    child.expect("Your answer")
+    text = "Offline log loss and calibration per segment, then an online A/B test on revenue."
+    child.send(text)
+    child.expect_exact(text[-20:])
+    child.send(SUBMIT)
+    child.expect("Your answer to the follow-up")
+    child.send("/skip")
+    child.expect_exact("/skip")
+    child.send(SUBMIT)
+    child.expect("Reference notes for this step")
+    child.expect("Scheduled for review")
+    child.expect(r"Drill [0-9a-f]{8} saved")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 0
+    with open_store(home / "mlsd.db") as store:
+        (row,) = store.list_sessions()
+        assert row.mode == "drill" and row.status == "finished"
+
+
+@pytest.mark.slow
+def test_review_in_a_terminal(tmp_path):
+    home = tmp_path / "home"
+    practice = spawn(
+        home, "practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"), cwd=tmp_path
+    )
+    practice.expect(pexpect_eof())
+    practice.close()
+    with sqlite3.connect(home / "mlsd.db") as conn:  # as if a day had passed
+        conn.execute("UPDATE review_cards SET due = '2000-01-01T00:00:00'")
+        due = conn.execute("SELECT COUNT(*) FROM review_cards").fetchone()[0]
+    child = spawn(home, "review", cwd=tmp_path, size=(40, 60))
+    child.expect(r"Review 1 of \d+")
+    child.expect("Fill the gaps")
+    child.expect("Your answer")
+    child.send("no idea")
+    child.expect_exact("no idea")
+    child.send(SUBMIT)
+    child.expect("why:")
+    child.expect("How well did you recall it")
+    child.send("\r")  # the first choice: Again
+    child.expect(r"Review 2 of \d+")
+    child.expect("Your answer")
+    child.send(SUBMIT)  # only thought it
+    child.expect("How well did you recall it")
+    child.send("\x1b[A\r")  # up from Again wraps to "Stop here"
+    child.expect(r"Reviewed 1; \d+ still due")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 0
+    with sqlite3.connect(home / "mlsd.db") as conn:
+        rows = conn.execute("SELECT rating FROM review_log WHERE source = 'review'").fetchall()
+    assert rows == [(1,)] and due > 1
