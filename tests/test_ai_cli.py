@@ -114,3 +114,37 @@ def test_the_cli_never_imports_llm_without_a_model():
 def test_ai_appears_in_help(run):
     result = run("--help")
     assert " ai " in result.out
+
+
+def test_a_judge_that_judged_nothing_claims_no_coverage_or_agreement(run, monkeypatch):
+    """An unknown model judges no step: no "with the judge's verdicts" figure, no "0
+    disagreements" that reads as a judge agreeing with everything."""
+    monkeypatch.delenv("MLSD_MODEL", raising=False)
+    assert run("practice", "ctr-prediction", "--answers", str(STRONG)).code == 0
+    result = run("score", "latest", "--judge", "--model", "no-such-model", "--no-pager")
+    assert result.code == 0, result.err
+    assert "AI judge: no-such-model did not judge this session" in " ".join(result.out.split())
+    assert "with the judge's verdicts" not in result.out
+    assert "disagreement" not in result.out
+
+
+def test_a_verdict_discarded_for_want_of_a_quote_is_not_called_invented(run, stub):
+    """A partial with an empty quote is thrown away, but it quoted nothing: saying it
+    quoted "words you did not write: “”" is wrong and confusing."""
+    stub.default = verdicts(lambda key: ("partial", ""))
+    assert run("practice", "ctr-prediction", "--answers", str(STRONG)).code == 0
+    result = run("score", "latest", "--judge", "--model", "stub", "--no-pager")
+    assert result.code == 0, result.err
+    flat = " ".join(result.out.replace("│", " ").split())
+    assert "without quoting you" in flat
+    assert "“”" not in flat
+
+
+def test_ai_help_names_the_extra_to_install(run, monkeypatch):
+    """The extra "mlsd[ai]" was read as rich markup and shown as "mlsd"; the docstring of
+    `ai check` broke a sentence in two."""
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "pip install 'mlsd[ai]'" in run("--help").out
+    result = run("ai", "--help")
+    assert "pip install 'mlsd[ai]'" in result.out
+    assert "whether it answers, and what it is sent." in result.out

@@ -51,6 +51,17 @@ def test_drill_without_a_terminal_says_to_use_answers(run):
     assert result.code == 1 and "--answers" in result.err
 
 
+def test_a_mistyped_step_or_case_is_named_before_the_terminal(run):
+    """`mlsd drill servng` in a pipe said only "not a terminal": fixing that would lead
+    to a second error. The step and case are checked first."""
+    step = run("drill", "servng")
+    assert step.code == 1 and "no step 'servng'" in step.err
+    assert "not a terminal" not in step.err
+    case = run("drill", "serving", "--case", "no-such-case")
+    assert case.code == 1 and "no case 'no-such-case'" in case.err
+    assert "not a terminal" not in case.err
+
+
 @pytest.mark.slow
 def test_drill_in_a_terminal(tmp_path):
     home = tmp_path / "home"
@@ -110,3 +121,9 @@ def test_review_in_a_terminal(tmp_path):
     with sqlite3.connect(home / "mlsd.db") as conn:
         rows = conn.execute("SELECT rating FROM review_log WHERE source = 'review'").fetchall()
     assert rows == [(1,)] and due > 1
+
+
+def test_drill_usage_shows_the_optional_step_once_bracketed(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    result = run("drill", "--help")
+    assert "mlsd drill [OPTIONS] [STEP]" in result.out and "[[STEP]]" not in result.out

@@ -216,6 +216,30 @@ def test_mlsd_alone_says_how_to_start_then_what_is_next(run):
     assert "Usage" in run("--help").out
 
 
+def test_mlsd_alone_points_to_a_paused_session_first(run):
+    """Ctrl-C in a practice or drill, then `mlsd`: it said "Nothing practised yet" (or
+    advised a new drill of the very step left half done) and never mentioned resume."""
+
+    def pause(mode: str) -> str:
+        with open_store() as store:
+            sid = store.create_session(
+                case_id="short-video-feed", case_path="", case_title="Short video",
+                mode=mode, level="senior", minutes=5,
+            )  # fmt: skip
+            store.save_answer(sid, "model", "two-tower retrieval then a ranker")
+            store.set_status(sid, "paused")
+        return sid
+
+    drill = pause("drill")
+    alone = run()
+    assert alone.code == 0, alone.err
+    flat = " ".join(alone.out.split())
+    assert "Paused: drill of short-video-feed, 1 step in" in flat
+    assert f"mlsd resume {drill[:8]}" in flat
+    run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
+    assert f"mlsd resume {drill[:8]}" in " ".join(run().out.split())
+
+
 def test_the_end_of_a_session_says_what_was_scheduled(run):
     result = run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
     assert result.code == 0

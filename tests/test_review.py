@@ -178,3 +178,60 @@ def test_due_is_counted_in_the_candidates_day():
     evening = datetime(2025, 3, 3, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
     assert schedule.end_of_day(evening).isoformat().startswith("2025-03-04T00:00:00-05:00")
     assert schedule.stamp(evening) == "2025-03-04T04:30:00"
+
+
+def test_due_list_wraps_under_each_card_not_under_the_bullet(monkeypatch):
+    """At 60 columns a card's wrapped lines are indented under its text, so the list
+    can be scanned by its bullets (they used to run on from column 0)."""
+    from rich.console import Console
+
+    from mlsd.ui.console import THEME
+    from mlsd.ui.review_view import due_view
+
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    with open_store() as store:
+        items, _ = due_cards(store, case_dirs([]), load_framework(), TUESDAY)
+    console = Console(width=60, record=True, color_system=None, theme=THEME)
+    console.print(due_view(items, TUESDAY))
+    lines = console.export_text().splitlines()
+    body = lines[1:-1]  # between "N due today" and "Review them"
+    assert len(body) > len(items)  # some cards wrap at 60 columns
+    assert sum(1 for line in body if line.startswith(" • ")) == len(items)
+    assert all(line.startswith(" • ") or line.startswith("   ") for line in body)
+
+
+def test_f2_in_a_review_shows_the_card_again_and_is_not_an_answer():
+    """The answer box says "F2 shows the brief": in a review that is the card's front,
+    shown again; "/brief" must not be scored as the candidate's recall."""
+    from rich.console import Console
+
+    from mlsd.progress.cards import CardFace
+    from mlsd.ui.console import THEME
+    from mlsd.ui.review_view import TerminalReviewAsker
+
+    class Prompter:
+        def __init__(self) -> None:
+            self.replies = ["/brief", "a real recall"]
+
+        def answer(self, message: str) -> str:
+            return self.replies.pop(0)
+
+    console = Console(width=60, record=True, color_system=None, theme=THEME)
+    asker = TerminalReviewAsker(console)
+    asker.prompter = Prompter()  # type: ignore[assignment]  # a scripted stand-in
+    card = CardFace(
+        "c", "A case", "case:p", "data", "Data", "mid", None, "A _____", "A point", "why",
+        "", (),
+    )  # fmt: skip
+    asker.front(card, 1, 3)
+    assert asker.recall() == "a real recall"
+    assert console.export_text().count("Review 1 of 3") == 2
+
+
+def test_review_help_keeps_its_sentences_whole(run, monkeypatch):
+    """--help kept the docstring's hard line break, cutting "(missed:" from "tomorrow"
+    onto two lines whatever the terminal's width."""
+    monkeypatch.setenv("COLUMNS", "200")
+    result = run("review", "--help")
+    assert "(missed: tomorrow; made easily: weeks away)" in result.out

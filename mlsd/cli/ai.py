@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from mlsd.rubric.scoring import Report
 
 ai_app = typer.Typer(
+    # "\\[": a bare [ai] is rich markup in --help, and vanished from it.
     help="The optional AI judge and interviewer, on any model `llm` knows "
-    "(pip install 'mlsd[ai]').",
+    "(pip install 'mlsd\\[ai]').",
     no_args_is_help=True,
 )
 
@@ -47,8 +48,7 @@ def say(line: str) -> None:
 
 @ai_app.command("check")
 def check(model: ModelOpt = None) -> None:
-    """Say which model would be used, where it runs, whether it answers, and what leaves
-    the machine."""
+    """Say which model would be used, where it runs, whether it answers, and what it is sent."""
     from mlsd.ai.model import chosen_model
 
     name = chosen_model(model)

@@ -29,7 +29,7 @@ def drill(
     step: Annotated[
         str | None,
         typer.Argument(
-            metavar="[STEP]",
+            metavar="STEP",  # typer adds the brackets of an optional argument
             help="requirements, data, features, model, metrics, serving or monitoring "
             "(default: what `mlsd progress` says to practise next).",
             show_default=False,
@@ -57,7 +57,9 @@ def drill(
     level: LevelOpt = LevelChoice.senior,
     editor: EditorOpt = False,
 ) -> None:
-    """Drill one step of one case: the case's answers given, then feedback at once.
+    """Drill one step of one case in about five minutes, then see its feedback at once.
+
+    The interviewer's answers to every clarifying question are shown before you start.
 
     Drills count in `mlsd progress` and schedule their points for `mlsd review`.
     """
@@ -71,6 +73,11 @@ def drill(
     if answers is not None:
         _from_answers(answers, step, case, dirs, framework, level, minutes)
         return
+    # A mistyped step or case is the message, before any word about the terminal.
+    if step is not None:
+        check_step(step, framework)
+    if case is not None:
+        resolve(case, dirs)
     require_terminal(NO_TERMINAL)
     with open_store() as store:
         case_id, step_id = choose(store, dirs, framework, now(), step, case)

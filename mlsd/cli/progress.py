@@ -65,7 +65,10 @@ def today(ctx: typer.Context) -> None:
     framework = load_framework()
     with open_store() as store:
         doc = today_doc(store, options(ctx).dirs(), framework, now())
-    stdout_console().print(today_view(doc))
+        # The latest few sessions are enough: a pause is usually the last thing done.
+        recent = store.list_sessions(limit=20)
+    paused = next((s for s in recent if s.status == "paused"), None)
+    stdout_console().print(today_view(doc, paused))
 
 
 def after_session(session_id: str, framework: Framework, dirs: list[Path] | None = None) -> None:

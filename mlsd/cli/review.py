@@ -37,9 +37,9 @@ def review(
 ) -> None:
     """Review the points due today: recall each one, see it, rate how well you knew it.
 
-    Every point you were scored on is a card; a session's outcome schedules it (missed:
-    tomorrow; made easily: weeks away), and so do your own --accept/--reject calls.
+    Every point you were scored on is a card; a session's outcome schedules it (missed: tomorrow; made easily: weeks away), and so do your own --accept/--reject calls.
     """
+    # One line per paragraph above: --help keeps a docstring's line breaks.
     if ctx.invoked_subcommand is not None:
         return
     from mlsd.cases.catalog import load_framework

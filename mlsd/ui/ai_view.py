@@ -71,8 +71,12 @@ def _step_panel(
         )
     for d in step.discarded:
         what = "a mistake" if d.claimed == "mistake" else f"{d.key} as {d.claimed}"
+        quote = " ".join(d.quote.split())
+        if not quote:  # nothing to check it against: not "words you did not write"
+            body.append(Text(f"Discarded: the judge gave {what} without quoting you.", "muted"))
+            continue
         text = Text(f"Discarded: the judge gave {what}, quoting words you did not write: ", "muted")
-        text.append("“" + " ".join(d.quote.split()) + "”", style="muted")
+        text.append("“" + quote + "”", style="muted")
         body.append(text)
     title = Text(titles.get(step.step_id, step.step_id), style="step")
     if step.cached:
@@ -83,6 +87,14 @@ def _step_panel(
 def judge_view(judged: JudgedReport) -> RenderableType:
     report, judgement = judged.report, judged.judgement
     titles = {s.id: s.title for s in report.steps}
+    if not judgement.steps:
+        # Nothing judged (an unknown model, a server down): a coverage "with the judge's
+        # verdicts" and "0 disagreements" would read as a judge that agreed throughout.
+        note = Text(f"AI judge: {judgement.model}", style="bold")
+        why = judgement.failure or ("no reply" if judgement.unjudged else "no step answered")
+        note.append(f" did not judge this session ({why}); ")
+        note.append("the score above is the offline scorer's alone.")
+        return note
     head = Text(f"AI judge: {judgement.model}", style="bold")
     head.append("  ·  beside the offline scorer above\n", style="muted")
     head.append(f"Coverage: offline {percent(report.coverage)}, ")

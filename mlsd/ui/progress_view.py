@@ -15,6 +15,7 @@ from rich.text import Text
 
 from mlsd._util.formatting import percent
 from mlsd._util.program import command
+from mlsd.log.records import SessionSummary
 from mlsd.progress.report import Scheduled, TodayJson
 from mlsd.progress.summary import RECENT, NextJson, ProgressJson
 
@@ -130,14 +131,27 @@ START = (
 )
 
 
-def today_view(doc: TodayJson) -> RenderableType:
-    """``mlsd`` with no command: what is due today and what to do next."""
+def paused_line(session: SessionSummary) -> Text:
+    """A paused session comes first: finishing it beats starting another."""
+    text = Text("Paused: ", style="bold")
+    steps = session.steps_answered
+    text.append(f"{session.mode} of {session.case_id}, {steps} step{'s' * (steps != 1)} in")
+    text.append(" · ", style="muted")
+    text.append(command("resume", session.short_id), style="key")
+    return text
+
+
+def today_view(doc: TodayJson, paused: SessionSummary | None = None) -> RenderableType:
+    """``mlsd`` with no command: a paused session, what is due today, what to do next."""
     if not doc["sessions"] and not doc["due"]:
         start = _grid()
         for cmd, what in START:
             start.add_row(Text(command(cmd), style="key"), Text(what, style="muted"))
+        if paused is not None:
+            return Group(paused_line(paused), Text("Or start something else:", style="bold"), start)
         return Group(Text("Nothing practised yet. To start:", style="bold"), start)
-    parts: list[RenderableType] = [due_line(doc["due"])]
+    parts: list[RenderableType] = [] if paused is None else [paused_line(paused)]
+    parts.append(due_line(doc["due"]))
     if doc["due_by_case"]:
         by_case = Text()
         for case_id, n in sorted(doc["due_by_case"].items()):

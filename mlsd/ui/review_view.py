@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from mlsd._util.program import command
@@ -65,13 +66,21 @@ class TerminalReviewAsker:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.prompter = QuestionaryPrompter(console)
+        self._front: RenderableType | None = None
 
     def front(self, card: CardFace, position: int, total: int) -> None:
+        self._front = front_view(card, position, total)
         self.console.print()
-        self.console.print(front_view(card, position, total))
+        self.console.print(self._front)
 
     def recall(self) -> str:
-        return self.prompter.answer("Your answer (or leave it empty and just think it)")
+        # The answer box says "F2 shows the brief": here the brief is the card's front,
+        # shown again with the text typed kept, rather than "/brief" taken as the answer.
+        while True:
+            typed = self.prompter.answer("Your answer (or leave it empty and just think it)")
+            if typed.strip() != "/brief" or self._front is None:
+                return typed
+            self.console.print(self._front)
 
     def back(self, card: CardFace, hit: bool | None) -> None:
         self.console.print(back_view(card, hit))
@@ -90,17 +99,20 @@ def due_view(items: list[DueCard], now: datetime) -> RenderableType:
     """``review --due``: what is due, without the answers."""
     if not items:
         return Text("No reviews due today.", style="good")
-    text = Text(f"{len(items)} due today", style="bold")
+    # A grid, so that a card's wrapped lines stay under its text, not under the bullet.
+    listing = Table.grid(padding=(0, 1))
+    listing.add_column(no_wrap=True)
+    listing.add_column()
     for item in items:
         card = item.face
-        text.append("\n  • ")
-        text.append(card.case_title, style="step")
-        text.append(f" · {card.step_title}: ", style="muted")
-        text.append(card.cloze)
-        text.append(f"  ({when(item.row.due, now)}; {card.point_id})", style="muted")
-    text.append("\nReview them: ")
-    text.append(command("review"), style="key")
-    return text
+        line = Text(card.case_title, style="step")
+        line.append(f" · {card.step_title}: ", style="muted")
+        line.append(card.cloze)
+        line.append(f"  ({when(item.row.due, now)}; {card.point_id})", style="muted")
+        listing.add_row(Text(" •"), line)
+    end = Text("Review them: ")
+    end.append(command("review"), style="key")
+    return Group(Text(f"{len(items)} due today", style="bold"), listing, end)
 
 
 def drill_view(report: Report, step_id: str) -> RenderableType:
