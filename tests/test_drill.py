@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -33,6 +34,24 @@ def test_a_drill_from_an_answers_file_gives_that_steps_feedback(run, tmp_path):
         record = store.load(row.id)
     assert record.mode == "drill" and set(record.answers) == {"metrics"}
     assert not record.skipped  # the other steps are not "skipped": a drill is one step
+
+
+def test_a_drill_is_scored_and_exported_as_its_one_step(run, tmp_path):
+    """`mlsd score` of a drill reported the whole case (14%, "0 of 6 key questions
+    asked"), the 45-minute budgets and six unanswered sections in its doc."""
+    assert run("drill", "--minutes", "5", "--answers", str(one_step(tmp_path))).code == 0
+    scored = run("score", "latest", "--json")
+    assert scored.code == 0, scored.err
+    report = json.loads(scored.out)
+    assert [s["id"] for s in report["steps"]] == ["metrics"]
+    assert report["clarifications"] is None
+    assert report["steps"][0]["budget_seconds"] == 300
+    assert report["coverage"] > 0.5  # the strong answer's own step, not 1/7 of a case
+    doc = tmp_path / "drill.md"
+    assert run("export", "latest", "-o", str(doc)).code == 0
+    text = doc.read_text()
+    assert "Evaluation metrics" in text and "Data and labels" not in text
+    assert "Not answered" not in text
 
 
 def test_a_drill_answers_file_must_name_one_step(run, tmp_path):

@@ -43,8 +43,17 @@ class CaseBrief:
         return cls(**fields)
 
 
-def step_budgets(framework: Framework, minutes: float | None = None) -> dict[str, float]:
-    """Minutes per step, scaled from the framework's budgets to ``minutes`` in total."""
+def step_budgets(
+    framework: Framework, minutes: float | None = None, *, only: str | None = None
+) -> dict[str, float]:
+    """Minutes per step, scaled from the framework's budgets to ``minutes`` in total.
+
+    ``only``: a drill of that one step, which has the whole ``minutes`` (or its own
+    framework budget when untimed).
+    """
+    if only is not None:
+        own = next((s.minutes for s in framework.steps if s.id == only), 0.0)
+        return {only: round(minutes if minutes else own, 1)}
     total = framework.total_minutes
     scale = 1.0 if minutes is None or total == 0 else minutes / total
     return {s.id: round(s.minutes * scale, 1) for s in framework.steps}

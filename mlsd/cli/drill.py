@@ -128,9 +128,8 @@ def drive(
 def drill_step_of(record: SessionRecord, framework: Framework) -> str:
     """The step of a stored drill (for ``mlsd resume``)."""
     from mlsd.errors import MlsdError
-    from mlsd.progress.drills import drill_step
 
-    step = drill_step(record)
+    step = record.drilled_step
     if step is None or step not in framework.step_ids:
         raise MlsdError(
             f"drill {record.short_id} never reached its step; start a new one with: {command('drill')}"

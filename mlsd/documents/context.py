@@ -183,10 +183,13 @@ def design_context(
 
 
 def step_blocks(record: SessionRecord, case: Case, framework: Framework) -> list[StepBlock]:
-    budgets = step_budgets(framework, record.minutes or None)
+    drilled = record.drilled_step  # a drill's doc is its one step
+    budgets = step_budgets(framework, record.minutes or None, only=drilled)
     revisions = Counter(entry.step_id for entry in record.history)
     steps: list[StepBlock] = []
     for number, fstep in enumerate(framework.steps, start=1):
+        if drilled is not None and fstep.id != drilled:
+            continue
         answer = record.answers.get(fstep.id)
         if answer is not None:
             status = "answered"

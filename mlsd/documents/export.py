@@ -154,9 +154,14 @@ def check_target(fmt: str, template: Path | None) -> None:
 def score_session(
     record: SessionRecord, case: Case, framework: Framework, *, level: Level | None = None
 ) -> Report:
-    """Score a stored session: its latest answers, questions asked, hints and time."""
+    """Score a stored session: its latest answers, questions asked, hints and time.
+
+    A drill is scored on its one step, against its own budget, and asks no questions.
+    """
+    from mlsd.cases.brief import step_budgets
     from mlsd.rubric.scoring import score
 
+    drilled = record.drilled_step
     return score(
         case,
         framework,
@@ -164,9 +169,11 @@ def score_session(
         level=level or record.level,
         follow_ups=follow_up_answers(record),
         overrides=record.overrides,
-        clarifications_asked=record.clarification_ids,
+        clarifications_asked=None if drilled else record.clarification_ids,
         hints=record.hints,
         seconds=record.seconds,
+        step_ids=None if drilled is None else (drilled,),
+        budgets=step_budgets(framework, record.minutes or None, only=drilled),
     )
 
 

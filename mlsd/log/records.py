@@ -140,6 +140,20 @@ class SessionRecord:
         """Anything happened before: a new run of it is a resume."""
         return bool(self.history or self.events)
 
+    @property
+    def drilled_step(self) -> str | None:
+        """The one step a drill is about (the first step its log names); None otherwise.
+
+        A drill commits a zero-time event on its step before anything else, so even a
+        drill stopped before its first word knows its step.
+        """
+        if self.mode != "drill":
+            return None
+        for event in self.events:
+            if event.step_id:
+                return event.step_id
+        return self.history[0].step_id if self.history else None
+
     def follow_ups_for(self, step_id: str) -> list[FollowUpEntry]:
         return [f for f in self.follow_ups if f.step_id == step_id]
 

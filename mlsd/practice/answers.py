@@ -65,8 +65,11 @@ def run_answers(
         session_id = start(
             store, case, case_path, mode=mode, level=answers.level or level, minutes=minutes
         )
+        if only is not None:
+            # as in a live drill: the step is named first, and no questions are asked
+            store.add_event(session_id, ev.Time(seconds=0.0), only)
         by_id = {c.id: c for c in case.clarifications}
-        for cid in answers.clarifications:
+        for cid in answers.clarifications if only is None else []:
             found = by_id[cid]
             store.add_event(
                 session_id,

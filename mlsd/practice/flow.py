@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from mlsd._util.formatting import clock
-from mlsd.cases.brief import CaseBrief, make_brief
+from mlsd.cases.brief import CaseBrief, make_brief, step_budgets
 from mlsd.cases.models import Case, Clarification, Framework
 from mlsd.log import events as ev
 from mlsd.log.records import SessionRecord
@@ -116,7 +116,10 @@ class Practice(Run):
         # A drill: this one step, its budget the whole session's, the case's answers shown.
         self.only = only
         if only is not None:
-            self.budgets = {**self.budgets, only: self.record.minutes}
+            self.budgets = {
+                **self.budgets,
+                **step_budgets(framework, self.record.minutes or None, only=only),
+            }
 
     # -- the flow ---------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from mlsd.cases.models import Framework
 from mlsd.errors import MlsdError
-from mlsd.log.records import SessionRecord
 from mlsd.log.store import Store
 from mlsd.progress.cache import Scores, SessionScore
 from mlsd.progress.report import case_infos
@@ -78,11 +77,3 @@ def weakest_case(scores: list[SessionScore], step_id: str) -> str | None:
         if step_id in s.steps:
             latest[s.case_id] = s.steps[step_id]
     return min(latest, key=lambda c: latest[c]) if latest else None
-
-
-def drill_step(record: SessionRecord) -> str | None:
-    """The step a stored drill is about: the first step its log names."""
-    for event in record.events:
-        if event.step_id:
-            return event.step_id
-    return record.history[0].step_id if record.history else None

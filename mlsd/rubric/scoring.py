@@ -21,7 +21,7 @@ The rules, documented for users in docs/scoring.md:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from mlsd._util.levels import LEVELS, Level, rank
@@ -207,12 +207,17 @@ def score(
     clarifications_asked: Sequence[str] | None = (),
     hints: Mapping[str, int] | None = None,
     seconds: Mapping[str, float] | None = None,
+    step_ids: Collection[str] | None = None,
+    budgets: Mapping[str, float] | None = None,
 ) -> Report:
     """Judge every rubric point against the whole session; pure and deterministic.
 
     A point is looked for in its own step's answer first, then that step's follow-up
     answers, then everywhere else in the session: a point made in another step (or in
     reply to a follow-up) still counts, and the evidence says where it was made.
+
+    ``step_ids``: report only these steps (a drill is one step; its points may still be made
+    anywhere). ``budgets``: minutes per step (default: the framework's).
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; the levels are {', '.join(LEVELS)}")
@@ -222,6 +227,8 @@ def score(
     overrides = overrides or {}
     steps: list[StepReport] = []
     for fstep in framework.steps:
+        if step_ids is not None and fstep.id not in step_ids:
+            continue
         cstep = case.steps.get(fstep.id)
         answer = answers.get(fstep.id, "") or ""
         attempted = bool(answer.strip())
@@ -253,7 +260,7 @@ def score(
                 credited_weight=sum(p.weight for p in expected if p.credited),
                 hints=int(hints.get(fstep.id, 0)),
                 seconds=seconds.get(fstep.id),
-                budget_seconds=fstep.minutes * 60.0,
+                budget_seconds=(budgets or {}).get(fstep.id, fstep.minutes) * 60.0,
             )
         )
     return Report(
