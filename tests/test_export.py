@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -283,6 +284,17 @@ def test_cli_export_into_a_missing_folder_is_a_clear_error(run, stored):
     assert result.code == 1
     assert "does not exist" in result.err and "Traceback" not in result.err
     assert not (work / "no").exists()
+
+
+def test_cli_export_force_never_replaces_a_special_file(run, stored):
+    """As root, `export -o /dev/null --force` swapped the device for a plain file; a FIFO
+    (or anything not a regular file) is refused the same way."""
+    _, work = stored
+    fifo = work / "pipe"
+    os.mkfifo(fifo)
+    result = run("export", "latest", "-o", str(fifo), "--force")
+    assert result.code == 1 and "not a regular file" in result.err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
 def test_cli_export_json(run, stored):

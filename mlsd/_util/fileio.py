@@ -19,6 +19,7 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
     folder = path.parent
     if not folder.is_dir():
         raise MlsdError(f"{path}: the folder {folder} does not exist")
+    refuse_special(path)
     if path.exists() and not force:
         raise MlsdError(f"{path} already exists; use --force to overwrite it")
     try:
@@ -37,6 +38,14 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
             os.unlink(tmp)
         raise MlsdError(f"{path}: cannot write: {exc.strerror}") from None
     return path
+
+
+def refuse_special(path: Path) -> None:
+    """Writing goes to a new file renamed into place, so a target that exists must be a
+    regular file: with ``--force`` it would otherwise swap a folder's name, a FIFO or (as
+    root) a device such as /dev/null for a plain file."""
+    if path.exists() and not path.is_file():
+        raise MlsdError(f"{path} is not a regular file; mlsd writes only to a file")
 
 
 def _mode_for(path: Path) -> int:

@@ -33,6 +33,10 @@ INSTALL = "pip install 'mlsd[ai]'"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_RETRY_DELAY = 2.0
 MESSAGE_CAP = 200  # characters of a server's own error text kept in a one-line message
+# The longest reply read. Every reply mlsd asks for is a few kilobytes (each text field is
+# capped at 2,000 characters); a server that streams without end is cut off here rather
+# than filling memory (see ``_request``).
+MAX_REPLY = 1_000_000
 
 R = TypeVar("R", bound="BaseModel")
 
@@ -122,18 +126,26 @@ class _TimedOut(Exception):
     pass
 
 
-def _bounded(work: Callable[[], str], timeout: float) -> str:
+class _TooLong(Exception):
+    pass
+
+
+def _bounded(work: Callable[[threading.Event], str], timeout: float) -> str:
     """Run ``work`` in a daemon thread and stop waiting after ``timeout`` seconds.
 
-    The request cannot be cancelled from here; it is abandoned, and its thread dies
-    with the process, so a hung server never holds the session.
+    A request blocked in a read cannot be cancelled from here; it is abandoned, and its
+    thread dies with the process, so a hung server never holds the session. ``work`` is
+    handed an event set when it is abandoned: a reply still streaming in stops being
+    read at its next piece, so a server that never stops sending cannot go on filling
+    memory for the rest of a practice session.
     """
     done: list[str] = []
     failed: list[BaseException] = []
+    abandoned = threading.Event()
 
     def run() -> None:
         try:
-            done.append(work())
+            done.append(work(abandoned))
         except BaseException as exc:  # handed to the waiting thread, which classifies it
             failed.append(exc)
 
@@ -141,6 +153,7 @@ def _bounded(work: Callable[[], str], timeout: float) -> str:
     thread.start()
     thread.join(timeout)
     if thread.is_alive():
+        abandoned.set()
         raise _TimedOut
     if failed:
         raise failed[0]
@@ -151,6 +164,8 @@ def _classify(exc: BaseException, dest: Destination, timeout: float) -> tuple[st
     """(one line for the user, worth one retry). By class name: no plugin SDK is imported."""
     names = {c.__name__ for c in type(exc).__mro__}
     status = getattr(exc, "status_code", None)
+    if isinstance(exc, _TooLong):
+        return f"{dest.model_id} sent a reply longer than {MAX_REPLY:,} characters", False
     if isinstance(exc, _TimedOut) or "APITimeoutError" in names or isinstance(exc, TimeoutError):
         return f"{dest.model_id} did not answer within {timeout:g} s", True
     if "NeedsKeyException" in names:
@@ -231,10 +246,19 @@ class Connection:
                 "\n\nReply with one JSON object only, no prose, matching this JSON schema:\n"
                 + json.dumps(schema)
             )
-        text = self._with_retry(lambda: self._request(system, prompt, schema), dest)
+        text = self._with_retry(lambda stop: self._request(system, prompt, schema, stop), dest)
         return parse_reply(text, reply, dest)
 
-    def _request(self, system: str, prompt: str, schema: dict[str, object]) -> str:
+    def _request(
+        self, system: str, prompt: str, schema: dict[str, object], stop: threading.Event
+    ) -> str:
+        """The reply's text, read as it streams so that its length is bounded.
+
+        Read whole (``stream=False``), a reply that never ends is buffered without limit
+        by the HTTP client, in a thread nobody waits for any more. Streamed, each piece
+        is counted: past ``MAX_REPLY`` characters, or once ``stop`` is set, reading ends
+        and the response is closed.
+        """
         model = self.model
         options: dict[str, object] = {}
         if "temperature" in model.Options.model_fields:
@@ -243,12 +267,27 @@ class Connection:
             prompt,
             system=system,
             schema=schema if getattr(model, "supports_schema", False) else None,
-            stream=False,
+            stream=True,
             options=options,
         )
-        return response.text()
+        pieces: list[str] = []
+        size = 0
+        chunks = iter(response)
+        try:
+            for piece in chunks:
+                size += len(piece)
+                if size > MAX_REPLY:
+                    raise _TooLong
+                if stop.is_set():
+                    break
+                pieces.append(piece)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()  # ends the generator, which closes the HTTP response
+        return "".join(pieces)
 
-    def _with_retry(self, work: Callable[[], str], dest: Destination) -> str:
+    def _with_retry(self, work: Callable[[threading.Event], str], dest: Destination) -> str:
         timeout = self.settings.timeout
         for attempt in (1, 2):
             try:

@@ -4,8 +4,9 @@ A judge that invents evidence is worse than none, so a quote counts only when it
 one of the candidate's answers. Models re-type what they quote: they curl straight
 quotes (or drop them), turn ``--`` into dashes, fold lines and change case, and elide the middle of a
 long sentence with ``...``. Both sides are normalised the same way for those, and an
-elided quote must have every piece, in order, in the same answer. Nothing looser: a
-paraphrase is not a quote.
+elided quote must have every piece, in order, in the same answer, with no negation in
+what it skips; a quote the candidate's own text negates ("we will not use ...") does not
+count either. Nothing looser: a paraphrase is not a quote.
 """
 
 from __future__ import annotations
@@ -88,14 +89,34 @@ def _pieces(quote: str) -> list[str]:
     return [p.strip(_EDGE) for p in _ELISION.split(normalise(quote)) if p.strip(_EDGE)]
 
 
+# A word that turns a sentence around. An elision that skips one is not a quote:
+# "log loss is not used" must never come back as "log loss ... is ... used".
+# (Apostrophes are gone after ``normalise``: "don't" is "dont".)
+_TURNING = re.compile(
+    r"\b(?:not|no|never|without|neither|nor|none|nothing|cannot|instead|rather|except"
+    r"|dont|doesnt|didnt|isnt|arent|wasnt|werent|wont|cant|shouldnt|wouldnt|couldnt"
+    r"|neednt|mustnt|hasnt|havent|hadnt|aint|avoid|skip)\b"
+)
+
+
 def _in_order(pieces: Sequence[str], text: str) -> bool:
+    """Every piece, in order, with no elided gap that drops a negation, and the whole
+    not negated where it stands (``rubric.negation``): a quote cut just after "we do
+    not" is the candidate's words with the opposite meaning."""
+    from mlsd.rubric.negation import is_negated
+
     at = 0
+    start = -1
     for piece in pieces:
         found = text.find(piece, at)
         if found < 0:
             return False
+        if start < 0:
+            start = found
+        elif _TURNING.search(text, at, found):
+            return False
         at = found + len(piece)
-    return True
+    return not is_negated(text, start, at)
 
 
 def locate(quote: str, answers: Sequence[Answer], prefer: str | None = None) -> Quote | None:

@@ -59,6 +59,18 @@ class CaseTotals:
 
 _FINISHED = "s.mode IN ('practice', 'drill') AND s.status = 'finished'"
 
+# A cached row whose figures are not what ``save_score`` writes (text, a blob, NaN or
+# infinity, a coverage outside 0..1, a time that is not the fixed-width stamp) is stale,
+# whatever its key says: progress aggregates these columns in SQL and must never meet
+# one it cannot add up or print. A broken row is scored again, never an error.
+_SANE = (
+    "typeof(c.coverage) IN ('real', 'integer') AND c.coverage BETWEEN 0 AND 1"
+    " AND typeof(c.seconds) IN ('real', 'integer') AND c.seconds BETWEEN 0 AND 1e9"
+    " AND typeof(c.practised_at) = 'text' AND c.practised_at GLOB"
+    " '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]'"
+    " AND typeof(c.verdict) = 'text' AND typeof(c.data) = 'text' AND c.mode = s.mode"
+)
+
 
 def case_paths(store: Store) -> list[tuple[str, str]]:
     """(case file, case id) of every finished practice or drill: a handful of files."""
@@ -70,7 +82,7 @@ def case_paths(store: Store) -> list[tuple[str, str]]:
 
 
 def stale_sessions(store: Store, prefixes: dict[str, str]) -> list[SessionState]:
-    """Sessions whose cache row is missing or keyed otherwise, in the order they were made.
+    """Sessions whose cache row is missing, keyed otherwise or broken (``_SANE``), in order.
 
     A key is the prefix of its case file (scorer, case and framework hashes) and the
     session's ``touched`` counter, which every answer, event and status change moves on
@@ -86,7 +98,8 @@ def stale_sessions(store: Store, prefixes: dict[str, str]) -> list[SessionState]
     sql = (
         f"SELECT s.id, s.case_id, s.case_path, {expected} AS want FROM sessions s"
         f" LEFT JOIN session_scores c ON c.session_id = s.id WHERE {_FINISHED}"
-        f" AND want IS NOT NULL AND (c.key IS NULL OR c.key != want) ORDER BY s.rowid"
+        f" AND want IS NOT NULL AND (c.key IS NULL OR c.key != want OR NOT ({_SANE}))"
+        " ORDER BY s.rowid"
     )
     with store._errors("read"):
         rows = store.conn.execute(sql, args).fetchall()
@@ -100,9 +113,10 @@ def case_totals(store: Store) -> list[CaseTotals]:
         " MAX(CASE WHEN c.mode != 'drill' THEN c.coverage END), MAX(c.practised_at),"
         " (SELECT l.coverage || ' ' || l.verdict FROM session_scores l JOIN sessions t"
         "  ON t.id = l.session_id WHERE l.case_id = c.case_id AND l.mode != 'drill'"
+        "  AND typeof(l.coverage) IN ('real', 'integer') AND l.coverage BETWEEN 0 AND 1"
         "  ORDER BY t.rowid DESC LIMIT 1)"
         " FROM session_scores c JOIN sessions s ON s.id = c.session_id"
-        f" WHERE {_FINISHED} GROUP BY c.case_id ORDER BY c.case_id"
+        f" WHERE {_FINISHED} AND {_SANE} GROUP BY c.case_id ORDER BY c.case_id"
     )
     with store._errors("read"):
         rows = store.conn.execute(sql).fetchall()
@@ -123,7 +137,7 @@ def recent_scores(store: Store, limit: int) -> list[ScoreRow]:
     sql = (
         "SELECT * FROM (SELECT c.session_id, c.case_id, c.mode, c.practised_at, c.seconds,"
         " c.coverage, c.verdict, c.data, s.rowid AS n FROM session_scores c"
-        f" JOIN sessions s ON s.id = c.session_id WHERE {_FINISHED}"
+        f" JOIN sessions s ON s.id = c.session_id WHERE {_FINISHED} AND {_SANE}"
         " ORDER BY s.rowid DESC LIMIT ?) ORDER BY n"
     )
     with store._errors("read"):
@@ -153,7 +167,8 @@ def practice_days(store: Store, since: str, offset_minutes: int) -> list[tuple[s
     with store._errors("read"):
         rows = store.conn.execute(
             "SELECT date(practised_at, ?), SUM(seconds) FROM session_scores"
-            " WHERE practised_at >= ? GROUP BY 1",
+            " WHERE practised_at >= ? AND typeof(seconds) IN ('real', 'integer')"
+            " AND seconds BETWEEN 0 AND 1e9 GROUP BY 1",
             (shift, since),
         ).fetchall()
     return [(str(r[0]), float(r[1])) for r in rows if r[0] is not None]
@@ -209,7 +224,7 @@ def save_score(
             ),
         )  # fmt: skip
         known = {
-            str(r[0]): (int(r[1]), int(r[2]))
+            str(r[0]): (int(r[1]), rating_of(r[2]))
             for r in store.conn.execute(
                 "SELECT point_id, id, rating FROM review_log WHERE case_id = ? AND session_id = ?"
                 " AND source = ?",
@@ -237,6 +252,12 @@ def save_score(
     return changed
 
 
+def rating_of(value: object) -> int:
+    """A stored rating as an int; anything else (text, a blob, a float) is 0, which no
+    rating is, so the scheduler skips it and ``save_score`` rewrites it."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def point_log(store: Store, case_id: str, point_id: str) -> list[LogRow]:
     """A point's ratings in the order they happened (ties: in the order they were kept)."""
     with store._errors("read"):
@@ -245,7 +266,10 @@ def point_log(store: Store, case_id: str, point_id: str) -> list[LogRow]:
             " WHERE case_id = ? AND point_id = ? ORDER BY at, id",
             (case_id, point_id),
         ).fetchall()
-    return [LogRow(int(r[0]), str(r[1]), r[2], str(r[3])) for r in rows]
+    return [
+        LogRow(rating_of(r[0]), str(r[1]), r[2] if isinstance(r[2], str) else None, str(r[3]))
+        for r in rows
+    ]
 
 
 def put_cards(store: Store, cards: Iterable[CardRow], updated_at: str) -> None:
@@ -341,4 +365,4 @@ def session_cards(store: Store, session_id: str) -> list[tuple[int, str]]:
             " WHERE l.session_id = ? AND l.source = ?",
             (session_id, SESSION_SOURCE),
         ).fetchall()
-    return [(int(r[0]), str(r[1])) for r in rows]
+    return [(rating_of(r[0]), str(r[1])) for r in rows]

@@ -73,7 +73,7 @@ def decode(row: ScoreRow) -> SessionScore | None:
     if (
         not isinstance(title, str)
         or not isinstance(steps, dict)
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in steps.values())
+        or not all(_fraction(v) for v in steps.values())
         or not isinstance(missed, list)
         or not all(isinstance(m, str) for m in missed)
     ):
@@ -90,6 +90,14 @@ def decode(row: ScoreRow) -> SessionScore | None:
         steps={str(k): float(v) for k, v in steps.items()},
         missed=tuple(missed),
     )
+
+
+def _fraction(value: object) -> bool:
+    """A step's coverage as ``encode`` writes it: a number from 0 to 1, never NaN or
+    infinity (Python's json reads both), which the trend bars could not draw."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return 0.0 <= value <= 1.0
 
 
 def file_hash(path: Path) -> str | None:

@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from mlsd._util.fileio import write_atomic
+from mlsd._util.fileio import refuse_special, write_atomic
 from mlsd.cases.models import Framework, RubricPoint
 from mlsd.errors import MlsdError
 from mlsd.log import reviews
@@ -83,6 +83,7 @@ def export_cards(
             import genanki  # type: ignore[import-untyped]  # noqa: F401  # no hints; only checks it is there
         except ImportError:
             raise MlsdError(NO_GENANKI) from None
+    refuse_special(path)
     if path.exists() and not force:
         raise MlsdError(f"{path} already exists; choose another name or add --force")
     cards = missed_faces(store, dirs, framework, now)

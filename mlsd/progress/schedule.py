@@ -116,24 +116,58 @@ def card_id(case_id: str, point_id: str) -> int:
     return int.from_bytes(digest[:6], "big")
 
 
+# What the scheduler raises on a card it cannot move: fsrs asserts on missing state,
+# converts NaN to int, and adds days past year 9999. A stored card or logged rating
+# that makes it raise is broken data, never an error the candidate sees.
+_UNSCHEDULABLE = (ValueError, TypeError, OverflowError, AssertionError, ArithmeticError)
+RATINGS = (AGAIN, HARD, GOOD, EASY)
+
+
 def replay(case_id: str, point_id: str, log: Sequence[LogRow], now: datetime) -> Card:
-    """The card a point's ratings make, replayed in the order they happened."""
+    """The card a point's ratings make, replayed in the order they happened.
+
+    A rating that is not one of the four, or a time after ``now`` (a clock that was wrong,
+    a hand-edited row, year 9999), cannot be trusted to place a card: the first is
+    skipped and the second counts as ``now``, so the card always comes back.
+    """
     card = Card(card_id=card_id(case_id, point_id), due=now)
     for row in log:
-        at = parse_time(row.at, now)
+        if row.rating not in RATINGS:
+            continue
+        at = min(parse_time(row.at, now), now.astimezone(timezone.utc))
         if card.last_review is not None and at < card.last_review:
             at = card.last_review  # a clock that stepped back must not break the replay
-        card, _ = SCHEDULER.review_card(card, Rating(row.rating), review_datetime=at)
+        try:
+            card, _ = SCHEDULER.review_card(card, Rating(row.rating), review_datetime=at)
+        except _UNSCHEDULABLE:
+            continue
     return card
 
 
-def load_card(row: CardRow) -> Card | None:
-    """A stored card, or None when its JSON is corrupt (then it is rebuilt from the log)."""
+def load_card(row: CardRow, now: datetime | None = None) -> Card | None:
+    """A stored card, or None when it is corrupt (then it is rebuilt from the log).
+
+    Corrupt is JSON that does not parse, and also a card that parses but the scheduler
+    cannot move (NaN or zero stability, an unknown state) or that was last reviewed more
+    than a day after ``now`` (it would never come due, or overflow the calendar).
+    """
     try:
         card = Card.from_json(row.card)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
         return None
     if not isinstance(card.due, datetime) or card.due.tzinfo is None:
+        return None
+    if now is None:
+        return card
+    if card.last_review is not None and (
+        not isinstance(card.last_review, datetime)
+        or card.last_review.tzinfo is None
+        or card.last_review > now + timedelta(days=1)
+    ):
+        return None
+    try:
+        next_intervals(card, now)
+    except _UNSCHEDULABLE:
         return None
     return card
 
@@ -155,7 +189,7 @@ def rebuild(store: Store, case_id: str, point_ids: Sequence[str], now: datetime)
 
 def current_card(store: Store, row: CardRow, now: datetime) -> Card:
     """The card as stored, or, when that row is corrupt, rebuilt from its ratings."""
-    card = load_card(row)
+    card = load_card(row, now)
     if card is not None:
         return card
     return replay(
@@ -180,7 +214,7 @@ def next_intervals(card: Card, now: datetime) -> dict[int, timedelta]:
     if card.last_review is not None and moment < card.last_review:
         moment = card.last_review
     out = {}
-    for rating in (AGAIN, HARD, GOOD, EASY):
+    for rating in RATINGS:
         moved, _ = SCHEDULER.review_card(card, Rating(rating), review_datetime=moment)
         out[rating] = moved.due - moment
     return out

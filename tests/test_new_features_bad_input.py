@@ -1,0 +1,186 @@
+"""Attacks on progress, review and the AI judge (issues 15, 16): broken rows, bad replies.
+
+Every row of the store these features read can be hand-edited, half-written by an older
+mlsd or corrupted; a model's reply is untrusted text. None of it may crash a command,
+hang a session or turn the candidate's words around.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from mlsd._util.paths import case_dirs
+from mlsd.ai.model import MAX_REPLY, AiUnavailable, Connection, Settings
+from mlsd.ai.quotes import Answer, locate
+from mlsd.ai.replies import CheckReply, schema_of
+from mlsd.cases.catalog import load_framework
+from mlsd.errors import MlsdError
+from mlsd.log.store import open_store
+from mlsd.progress.export import export_cards
+from mlsd.progress.report import progress_report
+from mlsd.progress.review import due_cards, run_review
+from tests.openai_stub import register
+from tests.test_progress import MONDAY, at, practise
+from tests.test_review import TUESDAY, Asker
+
+
+def _due_now(store) -> None:
+    store.conn.execute("UPDATE review_cards SET due = '2000-01-01T00:00:00'")
+    store.conn.commit()
+
+
+def test_corrupt_score_columns_are_scored_again_not_a_crash(monkeypatch):
+    """Text, infinity or a blob in a cached score's columns (was: ValueError,
+    OverflowError from `mlsd progress`), and NaN in its JSON."""
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    practise("feed-ranking-shallow")
+    framework = load_framework()
+    with open_store() as store:
+        progress_report(store, case_dirs([]), framework, TUESDAY)
+        store.conn.execute(
+            "UPDATE session_scores SET coverage = 'abc', seconds = 9e999 WHERE case_id = ?",
+            ("ctr-prediction",),
+        )
+        store.conn.execute(
+            "UPDATE session_scores SET practised_at = X'ff00', data ="
+            ' \'{"v":1,"case_title":"x","steps":{"data":NaN},"missed":[]}\''
+            " WHERE case_id = ?",
+            ("feed-ranking",),
+        )
+        store.conn.commit()
+        doc = progress_report(store, case_dirs([]), framework, TUESDAY)
+        rows = store.conn.execute(
+            "SELECT typeof(coverage), seconds < 1e9, typeof(practised_at) FROM session_scores"
+        ).fetchall()
+    assert doc["sessions"] == 2
+    assert [tuple(r) for r in rows] == [("real", 1, "text")] * 2
+
+
+def test_a_stored_card_the_scheduler_cannot_move_is_rebuilt(monkeypatch):
+    """A card with NaN stability or reviewed in year 9999 (was: ValueError or
+    OverflowError in `mlsd review`, after the candidate had typed their recall)."""
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    with open_store() as store:
+        items, _ = due_cards(store, case_dirs([]), load_framework(), TUESDAY)
+        _due_now(store)
+        store.conn.execute(
+            "UPDATE review_cards SET card = json_set(card, '$.stability', 'NaN')"
+            " WHERE rowid % 2 = 0"
+        )
+        store.conn.execute(
+            "UPDATE review_cards SET card ="
+            " json_set(card, '$.last_review', '9999-12-31T23:59:59+00:00') WHERE rowid % 2 = 1"
+        )
+        store.conn.commit()
+        items, _ = due_cards(store, case_dirs([]), load_framework(), TUESDAY)
+        result = run_review(store, items[:4], Asker(), lambda: TUESDAY)
+        dues = [r[0] for r in store.conn.execute("SELECT due FROM review_cards")]
+    assert result.reviewed == 4
+    assert all(d < "2100" for d in dues)
+
+
+def test_broken_logged_ratings_are_skipped_when_a_card_is_rebuilt(monkeypatch):
+    """A rating that is text or 9, a time in year 9999 (was: ValueError, OverflowError)."""
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    with open_store() as store:
+        due_cards(store, case_dirs([]), load_framework(), TUESDAY)
+        _due_now(store)
+        store.conn.execute("UPDATE review_cards SET card = '{'")
+        store.conn.execute("UPDATE review_log SET rating = 'x' WHERE id % 3 = 0")
+        store.conn.execute("UPDATE review_log SET rating = 9 WHERE id % 3 = 1")
+        store.conn.execute("UPDATE review_log SET at = '9999-12-31T23:59:59' WHERE id % 3 = 2")
+        store.conn.commit()
+        items, _ = due_cards(store, case_dirs([]), load_framework(), TUESDAY)
+        result = run_review(store, items[:3], Asker(), lambda: TUESDAY)
+        later, _ = due_cards(store, case_dirs([]), load_framework(), TUESDAY + timedelta(days=400))
+    assert result.reviewed == 3
+    assert len(later) == len(items)  # every card still comes back
+
+
+ANSWER = [
+    Answer("metrics", False, "AUC is what we report. Log loss is not used for this model."),
+    Answer("serving", False, "We do not use a feature store for the ranking service."),
+]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Log loss ... is ... used for this model",  # the elision drops the "not"
+        "use a feature store for the ranking service",  # cut just after "do not"
+    ],
+)
+def test_a_quote_that_turns_the_candidates_words_around_is_not_theirs(quote):
+    assert locate(quote, ANSWER) is None
+
+
+def test_quotes_that_keep_the_meaning_still_count():
+    assert locate("Log loss is not used", ANSWER) is not None
+    assert locate("AUC is what ... we report", ANSWER) is not None
+
+
+@pytest.fixture
+def endless_server() -> Iterator[str]:
+    """An OpenAI-style server whose streamed reply never ends."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    stop = threading.Event()
+
+    def handle(conn: socket.socket) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+        event = b'data: {"choices":[{"index":0,"delta":{"content":"' + b"a" * 8000 + b'"}}]}\n\n'
+        try:
+            conn.recv(65536)
+            conn.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+            while not stop.is_set():
+                conn.sendall(b"%x\r\n" % len(event) + event + b"\r\n")
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.getsockname()[1]}/v1"
+    stop.set()
+    srv.close()
+
+
+def test_a_reply_that_streams_forever_is_cut_off(endless_server, tmp_path, monkeypatch):
+    """Was: the whole endless body buffered (GBs within seconds), and still being read
+    by the abandoned request thread after the coach had given up."""
+    register(tmp_path / "llm", endless_server)
+    monkeypatch.setenv("LLM_USER_PATH", str(tmp_path / "llm"))
+    conn = Connection("stub", settings=Settings(timeout=600, retry_delay=0))
+    with pytest.raises(AiUnavailable, match=f"longer than {MAX_REPLY:,} characters"):
+        conn.ask("system", "prompt", CheckReply, schema_of(CheckReply))
+
+
+def test_review_export_never_replaces_a_special_file(tmp_path, monkeypatch):
+    """`review export --force` over a FIFO (or /dev/null, as root) would swap it for a
+    regular file."""
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    fifo = tmp_path / "cards.md"
+    os.mkfifo(fifo)
+    with open_store() as store, pytest.raises(MlsdError, match="not a regular file"):
+        export_cards(store, case_dirs([]), load_framework(), fifo, "md", True, TUESDAY)
+    assert not Path(fifo).is_file()
