@@ -27,8 +27,28 @@ def test_ai_check_names_the_model_the_host_and_what_leaves(run, stub):
     assert result.code == 0, result.err
     assert "Model: stub" in result.out
     assert f"Host: {stub.url}" in result.out
-    assert "What leaves this machine" in result.out
+    assert "What it receives" in result.out
+    # the stub listens on 127.0.0.1: the text stays on this machine, and says so
+    assert "on this machine: nothing leaves it" in result.out
     assert "Answers: yes" in result.out
+
+
+def test_a_hosted_model_names_its_provider_and_a_local_one_says_it_stays_here():
+    from mlsd.ai.model import Destination
+
+    hosted = Destination("gpt-4o-mini", "hosted by OpenAI (llm's built-in models)", True)
+    assert not hosted.local and "sent to the model" in hosted.sentence()
+    for host in ("http://localhost:8080/v1", "http://127.0.0.1:11434/v1", "http://[::1]:9/v1"):
+        assert Destination("m", host, False).local, host
+    assert not Destination("m", "https://api.example.com/v1", False).local
+
+
+def test_llms_own_openai_models_are_named_as_openai():
+    import llm
+
+    from mlsd.ai.model import destination_of
+
+    assert "OpenAI" in destination_of(llm.get_model("gpt-4o-mini")).host
 
 
 def test_ai_check_reads_mlsd_model(run, stub, monkeypatch):
@@ -66,7 +86,7 @@ def test_a_model_set_judges_at_the_end_of_practice(run, stub, monkeypatch):
     assert result.code == 0, result.err
     assert "Key points covered" in result.out  # the summary, then the judge beside it
     assert "AI judge: stub" in result.out
-    assert "sent to the model stub" in result.err
+    assert "to the model stub on this machine" in result.err
     assert len(stub.requests) == 7
 
 

@@ -76,7 +76,7 @@ def test_follow_ups_are_generated_and_questions_answered_from_the_case(store, ct
         None,
         "We keep it calibrated.",
     )
-    assert "sent to the model stub" in ui.kinds("note")[0]  # before the first request
+    assert "to the model stub on this machine" in ui.kinds("note")[0]  # before the first request
     follow_up_requests = [r for r in stub.requests if "question" in schema_of(r)["properties"]]
     assert "We predict pCTR per ad." in prompt_text(follow_up_requests[0])
     assert len(follow_up_requests) == len(STEPS)  # one generated follow-up per step
@@ -125,7 +125,7 @@ def test_practice_ai_in_a_terminal_asks_the_generated_follow_up(tmp_path, stub):
     stub.default = interviewer()
     home = tmp_path / "home"
     child = spawn(home, "practice", "ctr-prediction", "--ai", "--model", "stub", cwd=tmp_path)
-    child.expect("sent to the model stub")
+    child.expect("to the model stub on this machine")
     child.expect("Ask the interviewer a clarifying question")
     child.send("\x1b[A")  # the last choice: start answering
     child.send("\r")

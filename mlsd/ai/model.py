@@ -87,7 +87,22 @@ class Destination:
     host: str  # the api_base, or "hosted by the plugin (name)"
     supports_schema: bool
 
+    @property
+    def local(self) -> bool:
+        """The model answers on this machine (an api_base on the loopback)."""
+        from urllib.parse import urlsplit
+
+        if "://" not in self.host:
+            return False
+        name = (urlsplit(self.host).hostname or "").lower()
+        return name in {"localhost", "::1"} or name.startswith("127.")
+
     def sentence(self) -> str:
+        if self.local:
+            return (
+                f"AI: your answers and the case go to the model {self.model_id} on this "
+                f"machine ({self.host}); nothing leaves it."
+            )
         return (
             f"AI: your answers and the case are sent to the model {self.model_id} "
             f"({self.host}); nothing else leaves this machine."
@@ -117,8 +132,14 @@ def load_model(name: str) -> Model:
 
 def destination_of(model: Model) -> Destination:
     api_base = getattr(model, "api_base", None)
-    plugin = type(model).__module__.split(".")[0]
-    host = str(api_base) if api_base else f"hosted by the plugin {plugin}"
+    module = type(model).__module__
+    # llm's own OpenAI models live in llm itself; a plugin is named by its package
+    plugin = (
+        "OpenAI (llm's built-in models)"
+        if module.startswith("llm.default_plugins.openai")
+        else module.split(".")[0]
+    )
+    host = str(api_base) if api_base else f"hosted by {plugin}"
     return Destination(model.model_id, host, bool(getattr(model, "supports_schema", False)))
 
 

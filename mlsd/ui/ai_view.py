@@ -142,11 +142,12 @@ def check_view(result: CheckResult) -> Text:
         text.append(dest.host)
         text.append("\nStructured replies: ", style="bold")
         text.append("JSON schema" if dest.supports_schema else "schema in the prompt")
-        text.append("\nWhat leaves this machine: ", style="bold")
+        text.append("\nWhat it receives: ", style="bold")
         text.append(
             "with --judge, practice --ai or interview --model: the case's text, the "
-            "candidate's answers (or the interviewer's notes) and the rubric points. "
-            "mlsd stores no key; llm manages them."
+            "candidate's answers (or the interviewer's notes) and the rubric points"
+            + (", on this machine: nothing leaves it. " if dest.local else ". ")
+            + "mlsd stores no key; llm manages them."
         )
     text.append("\nAnswers: ", style="bold")
     if result.answered:
