@@ -71,7 +71,9 @@ MISTAKE = {
 def test_verified_verdicts_and_mistakes_beside_the_offline_score(run, stub, session):
     stub.default = verdicts(good_verdicts, [MISTAKE])
     data, err = judged_json(run)
-    assert "to the model stub on this machine (http://127.0.0.1:" in err  # said before the first request
+    assert (
+        "to the model stub on this machine (http://127.0.0.1:" in err
+    )  # said before the first request
     judge = data["judge"]
     assert judge["failure"] is None and judge["unjudged"] == []
     by_key = {p["point"]: p for p in judge["points"]}
