@@ -433,6 +433,15 @@ def test_the_anchored_search_finds_exactly_what_a_full_scan_finds(phrase: str, t
     assert list(_matches(phrase, text)) == expected
 
 
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [("speed", "segment speeds"), ("exceed", "it exceeds the budget"), ("feed", "feeds")],
+)
+def test_words_ending_in_eed_keep_their_ed(phrase: str, text: str) -> None:
+    # "speed" was stemmed to "spe" and then found neither "speeds" nor itself plural
+    assert covers([phrase], text)
+
+
 def test_a_rejected_first_alternative_leaves_the_rest_to_be_found() -> None:
     # The first phrase occurs, but negated; the prefilter for the later phrases must
     # still see the answer's own words.

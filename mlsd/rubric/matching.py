@@ -74,6 +74,8 @@ def _stem(word: str) -> str:
     elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
         w = w[:-1]
     for suffix, keep in (("ation", 6), ("ion", 4), ("ing", 3), ("ed", 3)):
+        if suffix == "ed" and w.endswith("eed"):
+            break  # speed, feed, exceed: the "ed" is the word's own
         if w.endswith(suffix) and len(w) - len(suffix) >= keep:
             w, stripped = w[: -len(suffix)], True
             break
