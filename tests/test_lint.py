@@ -159,3 +159,19 @@ def test_skips_levels_and_aliases_must_name_real_points(write_case, v2_case):
     messages = _lint(write_case, v2_case)
     assert sum("is not a generic point of the framework" in m for m in messages) == 2, messages
     assert any("is the id of a live point" in m for m in messages), messages
+
+
+def test_every_bundled_yaml_file_reads_the_same_with_or_without_libyaml():
+    """mlsd reads YAML with libyaml's C loader when PyYAML has it, else the pure-Python
+    one. They disagree on some plain scalars ("a question?, next" in a flow list parses in
+    C, not in Python): a bundled file must read, and read the same, on every machine."""
+    import yaml
+
+    from mlsd._util.paths import bundled_cases_dir, framework_path
+
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    for path in [*sorted(bundled_cases_dir().glob("*.yaml")), framework_path()]:
+        text = path.read_text(encoding="utf-8")
+        pure = yaml.load(text, Loader=yaml.SafeLoader)
+        if c_loader is not None:
+            assert yaml.load(text, Loader=c_loader) == pure, path.name
