@@ -153,7 +153,7 @@ def test_score_case_doc_with_other_headings(run, tmp_path: Path) -> None:
     covered = {p["id"] for s in data["steps"] for p in s["points"] if p["covered"]}
     assert {
         "engagement-value-objective", "short-term-vs-retention", "multi-task-heads",
-        "online-ab-testing", "guardrail-metrics", "data-drift",
+        "online-ab-testing", "feed-negative-guardrails", "data-drift",
     } <= covered  # fmt: skip
     assert data["coverage"] > 0.3
 
