@@ -14,7 +14,6 @@ Pure module: no terminal, no I/O.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -294,24 +293,25 @@ def _alternates(source: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _words(text: str) -> list[str]:
-    """The text's words, lowercased and sorted, to look up a phrase's start by bisection.
+def _starts(text: str) -> frozenset[str]:
+    """Every way a word of the text begins ("log", "logg", ... for "logging"), lowercased.
 
-    Most of a rubric cannot match a given answer; the letters its words must start with
-    rule those phrases out without running their regex.
+    Most of a rubric cannot match a given answer: a phrase whose first word's fixed
+    letters begin no word of the text is ruled out by one set lookup, without its regex.
     """
-    return sorted({w.lower() for w in _ALNUM.findall(text)})
+    return frozenset(
+        w[:n] for w in {w.lower() for w in _ALNUM.findall(text)} for n in range(1, len(w) + 1)
+    )
 
 
-def _may_match(keys: tuple[str, ...], words: list[str], lowered: str) -> bool:
-    """Could a phrase with these ``_keys`` occur in a text with these ``_words``?"""
-    if not keys:
-        return True
-    i = bisect_left(words, keys[0])
-    if i == len(words) or not words[i].startswith(keys[0]):
-        return False
-    # Later words may be glued to earlier ones ("reranking"), so only look for them.
-    return all(k in lowered for k in keys[1:])
+@lru_cache(maxsize=4096)
+def _prepared(phrases: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(phrase, first key, later keys) for each phrase of a point, worked out once."""
+    out = []
+    for phrase in phrases:
+        keys = _keys(phrase)
+        out.append((phrase, keys[0] if keys else "", keys[1:]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=256)
@@ -329,9 +329,12 @@ def find(
     mention still counts; without ``listing_counts``, so are bare mentions in a list of
     names (for points that need substance, not a name).
     """
-    vocabulary, lowered = _words(text), _lower(text)
-    for phrase in phrases:
-        if not _may_match(_keys(phrase), vocabulary, lowered):
+    starts, lowered = _starts(text), _lower(text)
+    for phrase, first, later in _prepared(tuple(phrases)):
+        if first and first not in starts:
+            continue
+        # Later words may be glued to earlier ones ("reranking"), so only look for them.
+        if later and not all(k in lowered for k in later):
             continue
         for start, end, words in _matches(phrase, text):
             if end == start:
