@@ -119,3 +119,42 @@ def test_plainly_stated_generic_points_are_made(
     case = Case.model_validate(deep_case())
     report = score(case, framework, {s.id: sentence for s in framework.steps}, level="staff")
     assert point_id in {p.id for s in report.steps for p in s.covered}
+
+
+TRAINING_PROMPT = (
+    "What exactly does training optimise, and how does that connect to what you measure?"
+)
+
+
+def test_a_prompt_about_points_a_case_drops_is_not_shown(framework: Framework) -> None:
+    """llm-serving trains nothing: it skips the loss point, so the question about what
+    training optimises must not be put to the candidate. A case that skips the point
+    but takes it over with a case point of its own (an alias) keeps the question."""
+    from pathlib import Path
+
+    from mlsd.cases.catalog import load_case
+    from mlsd.cases.models import step_prompts
+
+    repo = Path(__file__).resolve().parent.parent
+    serving = load_case(repo / "cases" / "llm-serving.yaml", framework)
+    assert "loss-function" in serving.framework.skip
+    assert TRAINING_PROMPT not in step_prompts(serving, framework, "model")
+    ctr = load_case(repo / "cases" / "ctr-prediction.yaml", framework)
+    assert "loss-function" in ctr.framework.skip  # taken over by the case's own loss point
+    assert TRAINING_PROMPT in step_prompts(ctr, framework, "model")
+
+
+def test_prompts_about_must_name_a_prompt_and_points_of_its_step(framework: Framework) -> None:
+    from pydantic import ValidationError
+
+    from mlsd.cases.models import FrameworkStep
+
+    step = framework.step("model").model_dump()
+    with pytest.raises(ValidationError, match="does not have"):
+        FrameworkStep.model_validate(
+            {**step, "prompts_about": {"Not a prompt?": ["loss-function"]}}
+        )
+    with pytest.raises(ValidationError, match="unknown points"):
+        FrameworkStep.model_validate(
+            {**step, "prompts_about": {TRAINING_PROMPT: ["no-such-point"]}}
+        )

@@ -60,6 +60,8 @@ def step_budgets(
 
 
 def make_brief(case: Case, framework: Framework, minutes: float | None = None) -> CaseBrief:
+    from mlsd.cases.models import step_prompts
+
     budgets = step_budgets(framework, minutes)
     steps = [
         StepBrief(
@@ -67,9 +69,7 @@ def make_brief(case: Case, framework: Framework, minutes: float | None = None) -
             title=fs.title,
             goal=fs.goal,
             minutes=budgets[fs.id],
-            prompts=[*fs.prompts, *case.steps[fs.id].prompts]
-            if fs.id in case.steps
-            else list(fs.prompts),
+            prompts=step_prompts(case, framework, fs.id),
         )
         for fs in framework.steps
     ]

@@ -18,6 +18,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     field_validator,
+    model_validator,
 )
 
 from mlsd._util.levels import Level
@@ -141,8 +142,21 @@ class FrameworkStep(_Strict):
     goal: Text
     minutes: Annotated[StrictInt, Field(ge=1, le=60)]
     prompts: list[Text] = Field(default_factory=list)
+    # A guiding prompt that only leads to some generic points: a case that drops all of
+    # them (skips them, and no case point takes them over) does not show it.
+    prompts_about: dict[Text, list[Slug]] = Field(default_factory=dict)
     rubric: list[RubricPoint] = Field(default_factory=list)
     pitfalls: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _prompts_about_known(self) -> FrameworkStep:
+        ids = {p.id for p in self.rubric}
+        for prompt, about in self.prompts_about.items():
+            if prompt not in self.prompts:
+                raise ValueError(f"prompts_about names a prompt the step does not have: {prompt!r}")
+            if unknown := [a for a in about if a not in ids]:
+                raise ValueError(f"prompts_about: {prompt!r} is about unknown points {unknown}")
+        return self
 
 
 class Framework(_Strict):
@@ -185,6 +199,21 @@ class AnswersFile(_Strict):
 
 
 PointSource = Literal["framework", "case"]
+
+
+def step_prompts(case: Case, framework: Framework, step_id: str) -> list[str]:
+    """The guiding prompts a candidate sees for a step: the framework's, less those that
+    only lead to generic points this case drops, then the case's own. The one place."""
+    fstep = framework.step(step_id)
+    case_step = case.steps.get(step_id)
+    absorbed = {a for step in case.steps.values() for p in step.rubric for a in p.aliases}
+    dropped = set(case.framework.skip) - absorbed
+    generic = [
+        p
+        for p in fstep.prompts
+        if not (about := fstep.prompts_about.get(p)) or not all(a in dropped for a in about)
+    ]
+    return [*generic, *(case_step.prompts if case_step else [])]
 
 
 def step_rubric(

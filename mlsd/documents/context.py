@@ -17,7 +17,7 @@ from mlsd._util.arrows import Arrows, arrows_in_answer, parse_arrows
 from mlsd._util.formatting import clock
 from mlsd._util.levels import Level
 from mlsd.cases.brief import step_budgets
-from mlsd.cases.models import Case, Framework
+from mlsd.cases.models import Case, Framework, step_prompts
 from mlsd.log.events import Mode, Status
 from mlsd.log.records import SessionRecord
 from mlsd.rubric.report_json import ReportJson
@@ -198,14 +198,13 @@ def step_blocks(record: SessionRecord, case: Case, framework: Framework) -> list
         else:
             status = "not answered"
         seconds = round(record.seconds.get(fstep.id, 0.0), 3)
-        case_step = case.steps.get(fstep.id)
         steps.append(
             {
                 "number": number,
                 "id": fstep.id,
                 "title": fstep.title,
                 "goal": fstep.goal,
-                "prompts": [*fstep.prompts, *(case_step.prompts if case_step else [])],
+                "prompts": step_prompts(case, framework, fstep.id),
                 "budget_minutes": budgets[fstep.id],
                 "seconds": seconds,
                 "over_budget": bool(record.minutes) and seconds > budgets[fstep.id] * 60,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from mlsd._util.formatting import clock
 from mlsd.cases.brief import CaseBrief, make_brief, step_budgets
-from mlsd.cases.models import Case, Clarification, Framework
+from mlsd.cases.models import Case, Clarification, Framework, step_prompts
 from mlsd.log import events as ev
 from mlsd.log.records import SessionRecord
 from mlsd.log.store import Store
@@ -237,15 +237,15 @@ class Practice(Run):
 
     def _card(self, step_id: str) -> StepCard:
         fs = self.framework.step(step_id)
-        case_step = self.case.steps.get(step_id)
+        drill = self.only is not None  # a drill's one step is step 1 of 1
         return StepCard(
             step_id=step_id,
-            number=self.framework.step_ids.index(step_id) + 1,
-            count=len(self.framework.steps),
+            number=1 if drill else self.framework.step_ids.index(step_id) + 1,
+            count=1 if drill else len(self.framework.steps),
             title=fs.title,
             goal=fs.goal,
             minutes=self.budgets[step_id] if self.record.minutes else 0,
-            prompts=[*fs.prompts, *(case_step.prompts if case_step else [])],
+            prompts=step_prompts(self.case, self.framework, fs.id),
             clarifications=[(c.question, c.answer) for c in self.record.clarifications]
             if step_id == "requirements"
             else [],
