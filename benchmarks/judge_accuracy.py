@@ -1,13 +1,18 @@
 """How often the AI judge agrees with people, on the held-out answers it was never tuned on.
 
 Usage: python benchmarks/judge_accuracy.py --model NAME [--split test|dev|both] [--partial]
+                                          [--heldout DIR]
 
 Runs ``mlsd.ai.judge`` (the same prompt, schema and quote check as ``score --judge``)
-over every labelled answer in tests/heldout and compares the points it credits with the
+over every labelled answer in tests/heldout (or ``--heldout DIR``, laid out the same way:
+``<split>/<case>/<style>.yaml|md`` and ``labels/{gold,points}``) and compares the points it credits with the
 gold labels, beside the offline scorer on the same answers. Prints precision, recall
 and agreement (points judged the same way as the labels, made or not, over all labelled
 points). A point counts as credited when its verdict is ``covered`` (with ``--partial``,
-``partial`` too) and its quote was found in the answer. Replies are cached in the mlsd
+``partial`` too) and its quote was found in the answer. A point the judge gave no verdict
+on (its step has no answer of its own, its quote was discarded, or the model failed)
+keeps the offline verdict, exactly as ``score --judge`` credits it; how many did is
+printed, so the judge's own share of the figures is visible. Replies are cached in the mlsd
 store, so a second run of the same model is free. Needs the ``[ai]`` extra and a model;
 with none, nothing is measured (docs/ai.md). The prompts must never be tuned on ``test``.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,19 +31,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mlsd.ai.judge import Judgement, judge  # noqa: E402
-from mlsd.ai.model import AiUnavailable, Connection  # noqa: E402
+from mlsd.ai.model import Connection, Settings  # noqa: E402
 from mlsd.cases.catalog import load_case, load_framework  # noqa: E402
 from mlsd.cases.models import Case, Framework  # noqa: E402
+from mlsd.errors import MlsdError  # noqa: E402
 from mlsd.log.store import open_store  # noqa: E402
 from mlsd.rubric.docsplit import split_doc  # noqa: E402
 from mlsd.rubric.points import canonical_ids  # noqa: E402
-from tests.heldout_eval import (  # noqa: E402
-    LABELS,
-    answers_in,
-    found_points,
-    labelled_points,
-    report_for,
-)
+from mlsd.rubric.scoring import Report  # noqa: E402
+from tests.heldout_eval import HELDOUT, found_points, report_for  # noqa: E402
 
 
 @dataclass
@@ -72,42 +74,78 @@ def answers_of(path: Path, framework: Framework) -> dict[str, str]:
     return {str(k): str(v) for k, v in (data.get("answers") or {}).items()}
 
 
-def credited(judgement: Judgement, partial: bool) -> set[str]:
+def answers_in(root: Path, split: str) -> Iterator[tuple[str, str, Path]]:
+    """(case id, style, path) of every answer of ``split`` under ``root``, in order."""
+    for case_dir in sorted((root / split).iterdir()):
+        for path in sorted(case_dir.iterdir()):
+            yield case_dir.name, path.stem, path
+
+
+def labelled_points(labels: Path, case_id: str) -> list[str]:
+    """The ids on the labellers' rubric sheet for this case ("source:id" per line)."""
+    lines = (labels / "points" / f"{case_id}.txt").read_text(encoding="utf-8").split()
+    return [line.split(":", 1)[1] for line in lines]
+
+
+def credited(judgement: Judgement, report: Report, partial: bool) -> tuple[set[str], set[str]]:
+    """(point ids credited as ``score --judge`` credits them, ids left to the offline scorer)."""
     ok = {"covered", "partial"} if partial else {"covered"}
-    return {
-        p.key.split(":", 1)[1]
-        for s in judgement.steps
-        for p in s.points
-        if p.verdict in ok and p.quote is not None
-    }
+    made: set[str] = set()
+    offline: set[str] = set()
+    for step in report.steps:
+        for point in step.points:
+            verdict = judgement.point(step.id, point.key)
+            if verdict is None:
+                offline.add(point.id)
+                if point.covered:
+                    made.add(point.id)
+            elif verdict.verdict in ok and (verdict.quote is not None):
+                made.add(point.id)
+    return made, offline
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", required=True)
     parser.add_argument("--split", choices=("dev", "test", "both"), default="test")
     parser.add_argument("--partial", action="store_true", help="count partial as credited")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--heldout",
+        type=Path,
+        default=HELDOUT,
+        metavar="DIR",
+        help="the labelled answers (default: tests/heldout)",
+    )
+    args = parser.parse_args(argv)
+    root: Path = args.heldout
+    labels = root / "labels"
     framework = load_framework()
-    conn = Connection(args.model, announce=lambda line: print(line, file=sys.stderr))
     try:
+        conn = Connection(
+            args.model,
+            settings=Settings.from_env(),
+            announce=lambda line: print(line, file=sys.stderr),
+        )
         conn.announce()
-    except AiUnavailable as exc:
+    except MlsdError as exc:  # no [ai] extra, an unknown model, a bad MLSD_AI_TIMEOUT
         print(f"judge_accuracy: {exc.message}; nothing measured.", file=sys.stderr)
         return 1
     judge_tally, offline_tally, failures = Tally(), Tally(), []
+    kept_offline = 0
     cases: dict[str, Case] = {}
     splits = ("dev", "test") if args.split == "both" else (args.split,)
     with open_store() as store:
         for split in splits:
-            for case_id, style, path in answers_in(split):
+            for case_id, style, path in answers_in(root, split):
                 case = cases.setdefault(
                     case_id, load_case(REPO / "cases" / f"{case_id}.yaml", framework)
                 )
                 canonical = canonical_ids(case, framework)
-                gold_file = LABELS / "gold" / case_id / f"{style}.yaml"
+                gold_file = labels / "gold" / case_id / f"{style}.yaml"
                 gold = {canonical.get(i, i) for i in yaml.safe_load(gold_file.read_text())["made"]}
-                labelled = {canonical.get(i, i) for i in labelled_points(case_id)}
+                labelled = {canonical.get(i, i) for i in labelled_points(labels, case_id)}
                 judgement = judge(
                     conn,
                     case,
@@ -119,8 +157,10 @@ def main() -> int:
                 )
                 if judgement.failure:
                     failures.append(f"{split}/{case_id}/{style}: {judgement.failure}")
-                by_judge = credited(judgement, args.partial)
-                by_offline = set(found_points(report_for(path, case, framework)))
+                report = report_for(path, case, framework)
+                by_judge, unjudged = credited(judgement, report, args.partial)
+                by_offline = set(found_points(report))
+                kept_offline += len(labelled & unjudged)
                 for point_id in labelled:
                     judge_tally.add(point_id in by_judge, point_id in gold)
                     offline_tally.add(point_id in by_offline, point_id in gold)
@@ -130,6 +170,11 @@ def main() -> int:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     print(judge_tally.row(f"AI judge ({args.model})"))
     print(offline_tally.row("offline scorer"))
+    labelled_total = judge_tally.tp + judge_tally.fp + judge_tally.fn + judge_tally.tn
+    print(
+        f"\n{kept_offline} of {labelled_total} labelled point(s) had no verdict from the judge "
+        "and kept the offline one (steps not answered, discarded quotes, failures)."
+    )
     if failures:
         print(f"\n{len(failures)} answer(s) partly judged offline (model failures):")
         print("\n".join(f"- {f}" for f in failures))

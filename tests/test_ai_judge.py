@@ -260,3 +260,86 @@ def test_judge_without_a_model_says_how_to_set_one(run, session, monkeypatch):
     assert result.code == 0
     assert "--judge needs a model: pass --model NAME or set MLSD_MODEL" in result.err
     assert "This report measures coverage" in result.out
+
+
+# -- quotes are shown in the candidate's characters, not the model's ----------------------
+
+
+def fullwidth(text: str) -> str:
+    """As some models re-type a quote: fullwidth letters, an ideographic space."""
+    return "".join("\u3000" if c == " " else chr(ord(c) + 0xFEE0) for c in text)
+
+
+def test_a_quote_retyped_in_fullwidth_is_shown_as_the_candidate_wrote_it(run, stub, session):
+    retyped = fullwidth("THE PREDICTED CTR MUST BE CALIBRATED")
+
+    def decide(key: str) -> tuple[str, str]:
+        return ("covered", retyped) if key == "case:calibrated-pctr" else ("missed", "")
+
+    stub.default = verdicts(decide)
+    data, _ = judged_json(run)
+    point = next(p for p in data["judge"]["points"] if p["point"] == "case:calibrated-pctr")
+    assert point["quote"]["text"] == "The predicted CTR must be calibrated"
+    view = run("score", "latest", "--judge", "--model", "stub", "--no-pager").out
+    assert "The predicted CTR must be calibrated" in " ".join(view.replace("│", " ").split())
+    assert retyped not in view and "ＴＨＥ" not in view
+
+
+def test_locate_cuts_the_match_out_of_the_candidates_own_text():
+    text = "We “calibrate” pCTR -- then we\nplatt-scale it daily; STRASSE ﬁnal."
+    answers = [Answer("model", False, text)]
+    found = locate(fullwidth('WE "CALIBRATE" PCTR') + " — then WE platt-scale", answers)
+    assert found is not None
+    assert found.text == "We “calibrate” pCTR -- then we platt-scale"  # the line fold is a space
+    assert found.claimed.startswith("ＷＥ")  # what the model sent is kept beside it
+    elided = locate("we calibrate pctr ... it daily", answers)
+    assert elided is not None and elided.text == "We “calibrate” pCTR … it daily"
+    folded = locate("straße final", answers)  # casefold and a ligature: the original span
+    assert folded is not None and folded.text == "STRASSE ﬁnal"
+
+
+# -- which steps are judged, and on what -------------------------------------------------
+
+FOLLOW_UP = "Doubling every pCTR doubles every bid, so the auction overcharges advertisers."
+BASELINE = "We start from a logistic regression baseline on hashed features."
+
+
+def test_every_judged_step_sees_the_whole_session_and_unattempted_steps_keep_offline(
+    run, stub, tmp_path
+):
+    """Each request carries every answer, follow-up answer and clarification; a step with
+    no answer of its own is not sent, so its points (made elsewhere) keep the offline
+    verdict, in the figures with the judge too."""
+    answers = {"requirements": f"{CALIBRATED} {BASELINE}", "data": ANSWERS["data"]}
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "case": "ctr-prediction",
+                "answers": answers,
+                "follow_ups": {"requirements": FOLLOW_UP},
+                "clarifications": ["scale"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert run("practice", "ctr-prediction", "--answers", str(path)).code == 0
+    stub.default = verdicts(lambda key: ("missed", ""))
+    data, _ = judged_json(run)
+    assert len(stub.requests) == 2  # requirements and data: the steps with an answer
+    for request in stub.requests:
+        text = prompt_text(request)
+        assert CALIBRATED in text and ANSWERS["data"] in text and FOLLOW_UP in text
+        assert "About 200 million daily active users" in text  # the clarification's answer
+    judged = {p["point"] for p in data["judge"]["points"]}
+    model_step = next(s for s in data["steps"] if s["id"] == "model")
+    assert not model_step["attempted"]
+    baseline = next(p for p in model_step["points"] if p["id"] == "lr-gbdt-baseline")
+    assert baseline["covered"] and "case:lr-gbdt-baseline" not in judged
+    # The judge missed everything it judged: what is left is the offline credit of the
+    # points of steps it was not asked about, the baseline among them.
+    unasked = [s for s in data["steps"] if not s["attempted"]]
+    kept = sum(p["weight"] for s in unasked for p in s["points"] if p["expected"] and p["covered"])
+    whole = sum(s["expected_weight"] for s in data["steps"])
+    assert kept > 0
+    assert data["judge"]["coverage_with_judge"] == round(kept / whole, 4)

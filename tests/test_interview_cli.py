@@ -55,7 +55,7 @@ def test_resume_continues_an_interview(run, interview_id, monkeypatch, tmp_path)
     monkeypatch.setattr("mlsd.cli.practice.require_terminal", lambda *_: None)
     monkeypatch.setattr(
         "mlsd.cli.interview.drive",
-        lambda store, sid, case, framework, scorecard: calls.append((sid, case.id, scorecard)),
+        lambda store, sid, case, framework, scorecard, **_: calls.append((sid, case.id, scorecard)),
     )
     result = run("resume", interview_id[:8], "--export", str(tmp_path / "card.md"))
     assert result.code == 0, result.err

@@ -7,6 +7,11 @@ long sentence with ``...``. Both sides are normalised the same way for those, an
 elided quote must have every piece, in order, in the same answer, with no negation in
 what it skips; a quote the candidate's own text negates ("we will not use ...") does not
 count either. Nothing looser: a paraphrase is not a quote.
+
+What is shown is the candidate's own characters, not the model's: the match in the
+normalised text is mapped back to the span of the answer it came from, so a quote the
+model re-typed in fullwidth letters, curly quotes or another case is displayed as the
+candidate wrote it (an elided quote as its pieces, joined by " … ").
 """
 
 from __future__ import annotations
@@ -60,17 +65,68 @@ class Answer:
 
 @dataclass(frozen=True)
 class Quote:
-    """A verified quote: the model's words, and the answer they were found in."""
+    """A verified quote: the candidate's own words that matched, and where they are.
+
+    ``text`` is cut from the candidate's answer (never the model's re-typing of it);
+    ``claimed`` is what the model sent, kept for the record.
+    """
 
     text: str
     step_id: str
     follow_up: bool
+    claimed: str = ""
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A normalised text, and for each of its characters the span of the original it
+    came from: how a match in the normalised text is cut back out of what was written."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    def original(self, source: str, start: int, end: int) -> str:
+        """The characters of ``source`` that the normalised ``text[start:end]`` came from."""
+        return source[self.spans[start][0] : self.spans[end - 1][1]]
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """A base character with the marks that combine with it: NFKC composes within these
+    (a letter and its accent, a Hangul syllable's jamo), never across them."""
+    spans: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        joins = unicodedata.combining(ch) or "\u1160" <= ch <= "\u11ff"
+        if spans and joins:
+            spans[-1] = (spans[-1][0], i + 1)
+        else:
+            spans.append((i, i + 1))
+    return spans
+
+
+def fold(text: str) -> Folded:
+    """``normalise``, keeping where each character came from (see ``Folded``)."""
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for start, end in _clusters(text):
+        piece = unicodedata.normalize("NFKC", text[start:end])
+        for folded in piece.translate(_SUBSTITUTES).translate(_MARKS).casefold():
+            ch = " " if folded.isspace() else folded
+            if chars and ch in " -" and chars[-1] == ch:
+                spans[-1] = (spans[-1][0], end)  # a run of spaces or dashes is one
+                continue
+            chars.append(ch)
+            spans.append((start, end))
+    while chars and chars[-1] == " ":
+        chars.pop()
+        spans.pop()
+    lead = 1 if chars and chars[0] == " " else 0
+    return Folded("".join(chars[lead:]), tuple(spans[lead:]))
 
 
 def normalise(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).translate(_SUBSTITUTES)
-    bare = _DASHES.sub("-", folded.translate(_MARKS))
-    return _SPACE.sub(" ", bare).casefold().strip()
+    """Both sides of a quote check, folded alike: compatibility forms (fullwidth, …),
+    curly quotes and dashes, quote marks and emphasis dropped, spacing and case."""
+    return fold(text).text
 
 
 def session_answers(
@@ -99,24 +155,23 @@ _TURNING = re.compile(
 )
 
 
-def _in_order(pieces: Sequence[str], text: str) -> bool:
-    """Every piece, in order, with no elided gap that drops a negation, and the whole
-    not negated where it stands (``rubric.negation``): a quote cut just after "we do
-    not" is the candidate's words with the opposite meaning."""
+def _in_order(pieces: Sequence[str], text: str) -> list[tuple[int, int]] | None:
+    """Where every piece is, in order, with no elided gap that drops a negation, and the
+    whole not negated where it stands (``rubric.negation``): a quote cut just after "we
+    do not" is the candidate's words with the opposite meaning. None when not there."""
     from mlsd.rubric.negation import is_negated
 
     at = 0
-    start = -1
+    found_at: list[tuple[int, int]] = []
     for piece in pieces:
         found = text.find(piece, at)
         if found < 0:
-            return False
-        if start < 0:
-            start = found
-        elif _TURNING.search(text, at, found):
-            return False
+            return None
+        if found_at and _TURNING.search(text, at, found):
+            return None
         at = found + len(piece)
-    return not is_negated(text, start, at)
+        found_at.append((found, at))
+    return None if is_negated(text, found_at[0][0], at) else found_at
 
 
 def locate(quote: str, answers: Sequence[Answer], prefer: str | None = None) -> Quote | None:
@@ -130,6 +185,9 @@ def locate(quote: str, answers: Sequence[Answer], prefer: str | None = None) -> 
         return None
     ordered = sorted(answers, key=lambda a: (a.step_id != prefer, a.follow_up))
     for answer in ordered:
-        if _in_order(pieces, normalise(answer.text)):
-            return Quote(quote.strip(), answer.step_id, answer.follow_up)
+        folded = fold(answer.text)
+        spans = _in_order(pieces, folded.text)
+        if spans is not None:
+            words = [" ".join(folded.original(answer.text, a, b).split()) for a, b in spans]
+            return Quote(" … ".join(words), answer.step_id, answer.follow_up, quote.strip())
     return None

@@ -67,3 +67,11 @@ ModelOpt = Annotated[
         show_default=False,
     ),
 ]
+AiOpt = Annotated[
+    bool,
+    typer.Option(
+        "--ai",
+        help="An AI interviewer (needs a model): follow-ups on what you wrote, and "
+        "your own clarifying questions answered from the case.",
+    ),
+]

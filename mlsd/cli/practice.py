@@ -9,6 +9,7 @@ import typer
 
 from mlsd._util.program import command
 from mlsd.cli._options import (
+    AiOpt,
     EditorOpt,
     ExportOpt,
     LevelChoice,
@@ -56,14 +57,7 @@ def practice(
     level: LevelOpt = LevelChoice.senior,
     editor: EditorOpt = False,
     export: ExportOpt = None,
-    ai: Annotated[
-        bool,
-        typer.Option(
-            "--ai",
-            help="An AI interviewer (needs a model): follow-ups on what you wrote, and "
-            "your own clarifying questions answered from the case.",
-        ),
-    ] = False,
+    ai: AiOpt = False,
     model: ModelOpt = None,
 ) -> None:
     """Practise a case step by step, with an interviewer, hints, follow-ups and a clock."""
@@ -99,8 +93,16 @@ def resume(
     editor: EditorOpt = False,
     export: ExportOpt = None,
     take_over: TakeOverOpt = False,
+    ai: AiOpt = False,
+    model: ModelOpt = None,
 ) -> None:
-    """Continue a paused practice session or interview where it stopped, clock included."""
+    """Continue a paused practice session or interview where it stopped, clock included.
+
+    ``--ai`` is not remembered by the session: a practice started with it resumes with
+    the AI interviewer only when it is given again (the model may be gone, or the
+    candidate may not want their text sent this time). ``--model`` picks the judge at
+    the end, as in ``practice``, and an interview's draft scorecard.
+    """
     from mlsd.cases.catalog import load_framework
     from mlsd.log.store import open_store
 
@@ -114,15 +116,23 @@ def resume(
             if record.mode == "interview":
                 from mlsd.cli.interview import drive
 
-                drive(store, record.id, case, framework, export)
+                _not_for(ai, "an interview")
+                drive(store, record.id, case, framework, export, model=model)
                 return
             if record.mode == "drill":
                 from mlsd.cli import drill
 
+                _not_for(ai, "a drill")
                 step = drill.drill_step_of(record, framework)
                 drill.drive(store, record.id, case, framework, step, editor, options(ctx).dirs())
                 return
-            _drive(store, record.id, case, framework, editor, export)
+            _drive(store, record.id, case, framework, editor, export, model=model, ai=ai)
+
+
+def _not_for(ai: bool, what: str) -> None:
+    """``--ai`` is the practice interviewer: say so rather than ignore it silently."""
+    if ai:
+        typer.echo(f"mlsd: --ai applies to practice sessions; this is {what}.", err=True)
 
 
 def _resolve(store: Store, ref: str) -> SessionRecord:
