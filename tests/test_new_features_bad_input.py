@@ -184,3 +184,68 @@ def test_review_export_never_replaces_a_special_file(tmp_path, monkeypatch):
     with open_store() as store, pytest.raises(MlsdError, match="not a regular file"):
         export_cards(store, case_dirs([]), load_framework(), fifo, "md", True, TUESDAY)
     assert not Path(fifo).is_file()
+
+
+def test_read_only_commands_work_while_another_mlsd_holds_the_write_lock(run, monkeypatch):
+    """`progress`, `review --due` and bare `mlsd` exited 1 ("mlsd.db is locked by
+    another running mlsd") whenever a score needed caching. They now score in memory,
+    show everything, write nothing and say so in one line."""
+    import json
+    import sqlite3
+
+    from mlsd.log.store import db_path
+
+    monkeypatch.setattr("mlsd.log.store.BUSY_TIMEOUT_MS", 100)
+    for module in ("mlsd.cli.progress", "mlsd.cli.review"):
+        monkeypatch.setattr(f"{module}.now", lambda: TUESDAY)
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")  # finished, never scored: progress must cache it
+    locker = sqlite3.connect(db_path(), isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        progress = run("progress", "--json")
+        due = run("review", "--due", "--json")
+        alone = run()
+        screen = run("progress", "--no-pager")
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    for result in (progress, due, alone, screen):
+        assert result.code == 0, result.err
+        assert result.err.count("Scores not cached: another mlsd is writing") == 1
+        assert "Traceback" not in result.err
+    assert json.loads(progress.out)["sessions"] == 1
+    assert json.loads(due.out)["count"] > 0  # the session's missed points, due today
+    assert "Reviews due today:" in alone.out and "Next:" in alone.out
+    with open_store() as store:  # nothing was written while the lock was held...
+        assert store.conn.execute("SELECT COUNT(*) FROM session_scores").fetchone()[0] == 0
+    cached = run("progress", "--json")  # ...and the next run caches it, quietly
+    assert cached.code == 0 and cached.err == ""
+    with open_store() as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM session_scores").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("due", [12345, "soon", "2025-02-30T00:00:00", "2025-03-04 09:00"])
+def test_a_card_whose_due_is_not_a_time_is_rebuilt_from_its_log(due, run, monkeypatch):
+    """An integer due was printed as "12345" by `review --due --json` (and compared as
+    always due); text that is not a time was never due again."""
+    import json
+
+    monkeypatch.setattr("mlsd.cli.review.now", lambda: TUESDAY)
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    with open_store() as store:
+        due_cards(store, case_dirs([]), load_framework(), TUESDAY)
+        good = dict(store.conn.execute("SELECT point_id, due FROM review_cards").fetchall())
+        store.conn.execute("UPDATE review_cards SET due = ?", (due,))
+        store.conn.execute(
+            "INSERT INTO review_cards VALUES ('ctr-prediction', 'case:no-log', '{}', ?, '')",
+            (due,),
+        )  # a broken card with no rating to rebuild it from: dropped
+        store.conn.commit()
+    doc = json.loads(run("review", "--due", "--json").out)
+    assert doc["count"] == len(doc["due"]) > 0
+    assert all(item["due"].endswith("+00:00") for item in doc["due"])
+    with open_store() as store:
+        rebuilt = dict(store.conn.execute("SELECT point_id, due FROM review_cards").fetchall())
+    assert rebuilt == good

@@ -303,3 +303,24 @@ def test_the_scale_benchmark_runs_on_a_tiny_store():
     )
     assert result.returncode == 0, result.stderr
     assert "progress, 12 sessions vs 10" in result.stdout and "ratio" in result.stdout
+
+
+def test_the_steps_note_counts_the_attempts_there_are(run):
+    """After one session the note said "the last 3 attempts averaged"."""
+    run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
+    once = " ".join(run("progress", "--no-pager").out.split())
+    assert "the last attempt on the right" in once and "3 attempts" not in once
+    run("practice", "--answers", str(ANSWERS / "ctr-prediction-strong.yaml"))
+    assert "the last 2 attempts averaged" in " ".join(run("progress", "--no-pager").out.split())
+    for _ in range(2):
+        run("practice", "--answers", str(ANSWERS / "ctr-prediction-strong.yaml"))
+    assert "the last 3 attempts averaged" in " ".join(run("progress", "--no-pager").out.split())
+    from mlsd.progress.summary import StepJson
+    from mlsd.ui.progress_view import attempts_note
+
+    def step(attempts: int) -> StepJson:
+        return StepJson(step="s", title="S", attempts=attempts, trend=[], recent=None)
+
+    note = attempts_note([step(1), step(5), step(0)])  # drills gave one step more attempts
+    assert note is not None and note.plain == "  up to the last 3 attempts averaged on the right"
+    assert attempts_note([step(0)]) is None

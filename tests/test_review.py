@@ -235,3 +235,102 @@ def test_review_help_keeps_its_sentences_whole(run, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     result = run("review", "--help")
     assert "(missed: tomorrow; made easily: weeks away)" in result.out
+
+
+def test_a_days_review_shows_at_most_the_daily_limit_most_important_first(monkeypatch):
+    """One shallow session put 62 cards due the next day, and `mlsd review` showed them
+    all. Like Anki's daily limit, a day's review now shows at most 20 (``--limit``),
+    core and senior/staff points first; the rest stay due for the next days."""
+    from mlsd.progress.review import DEFAULT_LIMIT, order, todays_share
+
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    framework = load_framework()
+    with open_store() as store:
+        items, _ = due_cards(store, case_dirs([]), framework, TUESDAY)
+        assert len(items) > DEFAULT_LIMIT
+        share = todays_share(store, items, TUESDAY, DEFAULT_LIMIT)
+        assert len(share) == DEFAULT_LIMIT
+        assert share == order(items)[:DEFAULT_LIMIT]
+        tiers = [(not i.face.core, i.face.level == "mid") for i in order(items)]
+        assert tiers == sorted(tiers) and tiers[0] == (False, False)
+        assert all(i.face.core or i.face.level != "mid" for i in share)
+        run_review(store, share[:5], Asker(), lambda: TUESDAY)
+        left, _ = due_cards(store, case_dirs([]), framework, TUESDAY)
+        # The day's limit counts what was already reviewed today.
+        assert len(todays_share(store, left, TUESDAY, DEFAULT_LIMIT)) == DEFAULT_LIMIT - 5
+        assert todays_share(store, left, TUESDAY, 5) == []
+        wednesday = TUESDAY + timedelta(days=1)
+        later, _ = due_cards(store, case_dirs([]), framework, wednesday)
+        assert len(todays_share(store, later, wednesday, DEFAULT_LIMIT)) == DEFAULT_LIMIT
+
+
+def test_review_due_says_how_many_todays_review_shows(run, monkeypatch):
+    monkeypatch.setattr("mlsd.cli.review.now", lambda: TUESDAY)
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    doc = json.loads(run("review", "--due", "--json", "--limit", "3").out)
+    assert doc["today"] == 3 and doc["limit"] == 3 and doc["count"] > 3
+    assert doc["count"] == len(doc["due"])
+    plain = run("review", "--due", "--limit", "3")
+    assert plain.code == 0
+    assert "today's review shows the first 3" in " ".join(plain.out.split())
+    assert json.loads(run("review", "--due", "--json").out)["today"] == 20
+    bad = run("review", "--limit", "0")
+    assert bad.code == 2 and "greater than or equal to 1" in bad.err
+    help_text = " ".join(run("review", "--help").out.split())
+    assert "at most 20 cards (--limit N)" in help_text
+
+
+def test_nothing_due_says_when_the_next_card_is(run, monkeypatch):
+    """`mlsd review` with nothing due said only "No reviews due today"."""
+    monday_noon = MONDAY + timedelta(hours=3)
+    monkeypatch.setattr("mlsd.cli.review.now", lambda: monday_noon)
+    monkeypatch.setattr("mlsd.cli.progress.now", lambda: monday_noon)
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")  # missed points come back on Tuesday
+    for args in (("review",), ("review", "--due"), ()):
+        result = run(*args)
+        assert result.code == 0, result.err
+        assert "Next card due tomorrow (Tue 4 Mar)" in " ".join(result.out.split()), args
+    doc = json.loads(run("review", "--due", "--json").out)
+    assert doc["count"] == 0 and doc["next_due"] == "2025-03-04T09:00:00+00:00"
+
+
+def test_every_time_in_the_due_json_is_utc_with_its_offset(run, monkeypatch):
+    """ "now" had an offset and "due" none; both are now ISO 8601 UTC with +00:00."""
+    evening = datetime(2025, 3, 4, 22, 0, tzinfo=timezone(timedelta(hours=-5)))
+    monkeypatch.setattr("mlsd.cli.review.now", lambda: evening)
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    doc = json.loads(run("review", "--due", "--json").out)
+    times = [doc["now"], *(item["due"] for item in doc["due"])]
+    assert doc["now"] == "2025-03-05T03:00:00+00:00" and len(times) > 1
+    for text in times:
+        moment = datetime.fromisoformat(text)
+        assert text.endswith("+00:00") and moment.utcoffset() == timedelta(0)
+
+
+def test_anki_notes_are_tagged_with_their_case_and_step(run, tmp_path):
+    import zipfile
+
+    run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
+    deck = tmp_path / "cards.apkg"
+    assert run("review", "export", "--format", "anki", str(deck)).code == 0
+    with zipfile.ZipFile(deck) as package:
+        (tmp_path / "c.db").write_bytes(package.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        tags = [set(r[0].split()) for r in conn.execute("SELECT tags FROM notes")]
+    steps = {s.id for s in load_framework().steps}
+    assert tags and all("ctr-prediction" in t and t & steps for t in tags)
+
+
+def test_the_cli_limit_default_is_the_schedulers():
+    """cli/review.py writes the default as a literal (importing the scheduler would slow
+    `mlsd --help`); it must stay the scheduler's own."""
+    import inspect
+
+    from mlsd.cli.review import review
+    from mlsd.progress.review import DEFAULT_LIMIT
+
+    assert inspect.signature(review).parameters["limit"].default == DEFAULT_LIMIT

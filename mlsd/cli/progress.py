@@ -18,13 +18,28 @@ if TYPE_CHECKING:
 PROGRESS_JSON_HELP = (
     "Print progress as JSON (format 1, stable): sessions, drills, cases (best, latest, "
     "latest_verdict), steps (trend, recent), missed, streak_days, week_seconds, "
-    "week_reviews, due_reviews and next (kind, case, step, reason, command)."
+    "week_reviews, due_reviews, next_review and next (kind, case, step, reason, command). "
+    "Every time is ISO 8601 in UTC, with its offset."
 )
 
 
 def now() -> datetime:
     """The one clock of these commands: local, so "today" is the candidate's day."""
     return datetime.now(timezone.utc).astimezone()
+
+
+BUSY_NOTE = (
+    "Scores not cached: another mlsd is writing to the database. "
+    "Shown from a fresh count; the next run saves them."
+)
+
+
+def busy_note(busy: bool) -> None:
+    """One muted line on stderr when a read had to keep its cache writes in memory."""
+    if busy:
+        from mlsd.ui.console import stderr_console
+
+        stderr_console().print(BUSY_NOTE, style="muted", markup=False)
 
 
 def progress(
@@ -34,12 +49,15 @@ def progress(
 ) -> None:
     """How you are doing across sessions: per case, per step, what you miss, what next."""
     from mlsd.cases.catalog import load_framework
+    from mlsd.log.reviews import overlaid
     from mlsd.log.store import open_store
     from mlsd.progress.report import progress_report
 
     framework = load_framework()
+    moment = now()
     with open_store() as store:
-        doc = progress_report(store, options(ctx).dirs(), framework, now())
+        doc = progress_report(store, options(ctx).dirs(), framework, moment)
+        busy_note(overlaid(store))
     if as_json:
         from mlsd._util.textsafe import echo, json_text
 
@@ -51,24 +69,27 @@ def progress(
 
     console = stdout_console()
     with paged(console, no_pager=no_pager(ctx, plain)):
-        console.print(progress_view(doc))
+        console.print(progress_view(doc, moment))
 
 
 def today(ctx: typer.Context) -> None:
     """``mlsd`` alone: today's due reviews and what to practise next; never a prompt."""
     from mlsd.cases.catalog import load_framework
+    from mlsd.log.reviews import overlaid
     from mlsd.log.store import open_store
     from mlsd.progress.report import today as today_doc
     from mlsd.ui.console import stdout_console
     from mlsd.ui.progress_view import today_view
 
     framework = load_framework()
+    moment = now()
     with open_store() as store:
-        doc = today_doc(store, options(ctx).dirs(), framework, now())
+        doc = today_doc(store, options(ctx).dirs(), framework, moment)
+        busy_note(overlaid(store))
         # The latest few sessions are enough: a pause is usually the last thing done.
         recent = store.list_sessions(limit=20)
     paused = next((s for s in recent if s.status == "paused"), None)
-    stdout_console().print(today_view(doc, paused))
+    stdout_console().print(today_view(doc, paused, moment))
 
 
 def after_session(session_id: str, framework: Framework, dirs: list[Path] | None = None) -> None:
@@ -84,6 +105,7 @@ def after_session(session_id: str, framework: Framework, dirs: list[Path] | None
         ctx = click.get_current_context(silent=True)
         dirs = options(ctx).dirs() if isinstance(ctx, typer.Context) else []
     from mlsd.errors import MlsdError
+    from mlsd.log.reviews import overlaid
     from mlsd.log.store import open_store
     from mlsd.progress.report import after_session as schedule_session
     from mlsd.ui.console import stdout_console
@@ -93,6 +115,7 @@ def after_session(session_id: str, framework: Framework, dirs: list[Path] | None
     try:
         with open_store() as store:
             done = schedule_session(store, dirs, framework, session_id, moment)
+            busy_note(overlaid(store))
     except MlsdError as exc:
         typer.echo(
             f"Review schedule not updated now ({exc.message}); `mlsd review` will.", err=True
@@ -104,11 +127,14 @@ def after_session(session_id: str, framework: Framework, dirs: list[Path] | None
 def due_by_case(store: Store, dirs: list[Path], framework: Framework) -> dict[str, int]:
     """Case id -> reviews due today, for the case picker; a failing schedule shows none."""
     from mlsd.errors import MlsdError
+    from mlsd.log.reviews import drop_overlay, overlaid
     from mlsd.progress.review import due_by_case as count
     from mlsd.progress.review import due_cards
 
     try:
         items, _ = due_cards(store, dirs, framework, now())
+        if overlaid(store):
+            drop_overlay(store)  # the session about to start must write to the file
     except MlsdError:
         return {}
     return dict(count(items))

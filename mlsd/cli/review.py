@@ -17,8 +17,14 @@ if TYPE_CHECKING:
     from mlsd.progress.review import DueCard
 
 DUE_JSON_HELP = (
-    "With --due: print the due cards as JSON (format 1, stable): count and due, each with "
-    "case, case_title, point, step, step_title, level, prompt, probe and due (UTC)."
+    "With --due: print the due cards as JSON (format 1, stable): count, today (how many "
+    "today's review shows), limit, next_due and due (in review order), each with case, "
+    "case_title, point, step, step_title, level, prompt, probe and due. Every time is "
+    "ISO 8601 in UTC, with its offset."
+)
+LIMIT_HELP = (
+    "Show at most N cards a day, like Anki's daily limit: core and senior/staff points "
+    "first, the rest on later days."
 )
 
 review_app = typer.Typer(
@@ -34,45 +40,59 @@ def review(
         bool, typer.Option("--due", help="List what is due today; never asks.", metavar=FLAG)
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help=DUE_JSON_HELP, metavar=FLAG)] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", help=LIMIT_HELP, metavar="N", min=1)
+    ] = 20,  # DEFAULT_LIMIT
 ) -> None:
     """Review the points due today: recall each one, see it, rate how well you knew it.
 
     Every point you were scored on is a card; a session's outcome schedules it (missed: tomorrow; made easily: weeks away), and so do your own --accept/--reject calls.
+
+    A day's review shows at most 20 cards (--limit N): core and senior/staff points first; the rest stay due for the next days. --due lists every due card and says how many today's review shows.
     """
     # One line per paragraph above: --help keeps a docstring's line breaks.
     if ctx.invoked_subcommand is not None:
         return
     from mlsd.cases.catalog import load_framework
+    from mlsd.cli.progress import busy_note
     from mlsd.errors import MlsdError
     from mlsd.log.store import open_store
-    from mlsd.progress.review import due_cards, due_json
+    from mlsd.progress.review import due_cards, due_json, next_due, order, todays_share
 
     if as_json and not due:
         raise MlsdError("--json lists the due cards: use it with --due (mlsd review --due --json)")
     framework = load_framework()
     moment = now()
     with open_store() as store:
-        items, _ = due_cards(store, options(ctx).dirs(), framework, moment)
+        found, scores = due_cards(store, options(ctx).dirs(), framework, moment)
+        items, share = order(found), todays_share(store, found, moment, limit)
+        upcoming = None if items else next_due(scores, framework, moment)
+        busy_note(scores.busy)
         if as_json:
             from mlsd._util.textsafe import echo, json_text
 
-            echo(json_text(due_json(items, moment)))
+            echo(json_text(due_json(items, moment, len(share), limit, upcoming)))
             return
         from mlsd.ui.console import stdout_console
 
         console = stdout_console()
-        if due or not items:
+        if due or not share:
             from mlsd.ui.review_view import due_view
 
-            console.print(due_view(items, moment))
+            console.print(due_view(items, moment, len(share), limit, upcoming))
             return
         from mlsd.cli._running import require_terminal
 
         require_terminal("See what is due with: mlsd review --due (or --due --json).")
-        _run(store, items, console)
+        if scores.busy:
+            # The ratings about to be given must reach the file, not the in-memory cache.
+            from mlsd.log.reviews import drop_overlay
+
+            drop_overlay(store)
+        _run(store, share, len(items) - len(share), console)
 
 
-def _run(store: Store, items: list[DueCard], console: Console) -> None:
+def _run(store: Store, items: list[DueCard], later: int, console: Console) -> None:
     """The review itself; Ctrl-C or Ctrl-D stops it, every rating given is kept."""
     from mlsd.progress.review import run_review
     from mlsd.ui.review_view import TerminalReviewAsker
@@ -83,7 +103,8 @@ def _run(store: Store, items: list[DueCard], console: Console) -> None:
         typer.echo("\nStopped. Every rating you gave is saved; the rest stay due.", err=True)
         raise typer.Exit(130) from None
     left = f"; {result.left} still due (mlsd review)" if result.left else ""
-    typer.echo(f"Reviewed {result.reviewed}{left}.", err=True)
+    rest = f"; {later} more wait for another day (daily limit: --limit N)" if later else ""
+    typer.echo(f"Reviewed {result.reviewed}{left}{rest}.", err=True)
 
 
 @review_app.command("export")

@@ -28,6 +28,10 @@ class SessionGoneError(SessionNotFoundError):
     """The session was deleted (from another terminal) while this one was using it."""
 
 
+class StoreBusyError(StoreError):
+    """Another mlsd holds the write lock past the busy timeout: a read can still go on."""
+
+
 def gone_message(session_id: str = "") -> str:
     which = f"session {session_id[:8]}" if session_id else "this session"
     return f"{which} is no longer in the database: it was deleted (from another terminal?)"
@@ -71,7 +75,7 @@ def sqlite_errors(path: Path, doing: str, session_id: str = "") -> Iterator[None
     except sqlite3.OperationalError as exc:
         text = str(exc)
         if "locked" in text or "busy" in text:
-            raise StoreError(
+            raise StoreBusyError(
                 f"{path} is locked by another running mlsd; finish or close it and try again."
             ) from None
         if "readonly" in text or "read-only" in text:

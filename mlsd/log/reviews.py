@@ -12,7 +12,6 @@ compares correctly as text and uses the index.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -120,16 +119,14 @@ def case_totals(store: Store) -> list[CaseTotals]:
     )
     with store._errors("read"):
         rows = store.conn.execute(sql).fetchall()
-    out = []
-    for r in rows:
-        latest, _, verdict = str(r[5] or "").partition(" ")
-        out.append(
-            CaseTotals(
-                str(r[0]), int(r[1]), int(r[2]), None if r[3] is None else float(r[3]),
-                float(latest) if latest else None, verdict or None, str(r[4]),
-            )
-        )  # fmt: skip
-    return out
+    split = [(r, *str(r[5] or "").partition(" ")[::2]) for r in rows]
+    return [
+        CaseTotals(
+            str(r[0]), int(r[1]), int(r[2]), None if r[3] is None else float(r[3]),
+            float(latest) if latest else None, verdict or None, str(r[4]),
+        )
+        for r, latest, verdict in split
+    ]  # fmt: skip
 
 
 def recent_scores(store: Store, limit: int) -> list[ScoreRow]:
@@ -143,18 +140,10 @@ def recent_scores(store: Store, limit: int) -> list[ScoreRow]:
     with store._errors("read"):
         rows = store.conn.execute(sql, (limit,)).fetchall()
     return [
-        ScoreRow(
-            str(r[0]),
-            str(r[1]),
-            str(r[2]),
-            str(r[3]),
-            float(r[4]),
-            float(r[5]),
-            str(r[6]),
-            str(r[7]),
-        )
+        ScoreRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), float(r[4]), float(r[5]),
+                 str(r[6]), str(r[7]))
         for r in rows
-    ]
+    ]  # fmt: skip
 
 
 def practice_days(store: Store, since: str, offset_minutes: int) -> list[tuple[str, float]]:
@@ -317,7 +306,7 @@ def cards(store: Store, due_before: str | None = None) -> list[CardRow]:
         args = (due_before,)
     with store._errors("read"):
         rows = store.conn.execute(sql + " ORDER BY due, case_id, point_id", args).fetchall()
-    return [_card(r) for r in rows]
+    return [CardRow(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
 
 
 def card_points(store: Store) -> dict[str, set[str]]:
@@ -342,8 +331,70 @@ def lapses(store: Store) -> dict[tuple[str, str], int]:
     return {(str(r[0]), str(r[1])): int(r[2]) for r in rows}
 
 
-def _card(r: sqlite3.Row | tuple[object, ...]) -> CardRow:
-    return CardRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]))
+# A ``due`` that is not a real fixed-width UTC time (an integer, "soon", 2025-02-30):
+# such a card would compare as always due or never due, and cannot be printed as a time.
+_BAD_DUE = (
+    "typeof(due) != 'text' OR due < '0001'"
+    " OR strftime('%Y-%m-%dT%H:%M:%S', due, '+0 days') IS NOT due"
+)
+
+
+def malformed_cards(store: Store) -> list[tuple[str, str]]:
+    """(case, point) of every card whose ``due`` is broken: corrupt, rebuilt from its log
+    (``rename_point`` to itself drops one that has no log)."""
+    with store._errors("read"):
+        rows = store.conn.execute(f"SELECT case_id, point_id FROM review_cards WHERE {_BAD_DUE}")
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+
+# The cache's tables as ``overlay`` copies them: the same columns, types and keys.
+_OVERLAY = {
+    "session_scores": (
+        "session_id TEXT, key TEXT, case_id TEXT, mode TEXT, practised_at TEXT, seconds REAL,"
+        " coverage REAL, verdict TEXT, data TEXT, at TEXT",
+        "session_id",
+    ),
+    "review_cards": (
+        "case_id TEXT, point_id TEXT, card TEXT, due TEXT, updated_at TEXT",
+        "case_id, point_id",
+    ),
+    "review_log": (
+        "id INTEGER, case_id TEXT, point_id TEXT, rating INTEGER, source TEXT,"
+        " session_id TEXT, at TEXT",
+        "id",
+    ),
+}
+
+
+def overlay(store: Store) -> None:
+    """Keep this connection's cache writes in memory: another mlsd holds the write lock.
+
+    TEMP tables of the same names shadow the stored ones on this connection (SQLite looks
+    in ``temp`` first), start as copies of them (a read: WAL allows it beside a writer)
+    and need no lock: every query here runs unchanged and sees the scores just worked
+    out, and nothing reaches the file. They go with the connection or ``drop_overlay``.
+    """
+    with store._errors("read"), store.conn:
+        store.conn.execute("PRAGMA temp_store = MEMORY")
+        for table, (columns, key) in _OVERLAY.items():
+            names = ", ".join(c.split()[0] for c in columns.split(", "))
+            store.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            store.conn.execute(f"CREATE TEMP TABLE {table} ({columns}, PRIMARY KEY ({key}))")
+            store.conn.execute(f"INSERT INTO temp.{table} SELECT {names} FROM main.{table}")
+
+
+def overlaid(store: Store) -> bool:
+    """Whether this connection's cache writes are being kept in memory (``overlay``)."""
+    sql = "SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'session_scores'"
+    with store._errors("read"):
+        return bool(store.conn.execute(sql).fetchone()[0])
+
+
+def drop_overlay(store: Store) -> None:
+    """Write to the stored tables again (a review's ratings must be kept)."""
+    with store._errors("read"):
+        for table in _OVERLAY:
+            store.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def review_days(store: Store, since: str, offset_minutes: int) -> list[tuple[str, int]]:

@@ -12,12 +12,17 @@ miss too, never an error.
 Scoring a session (a miss) also keeps its ratings in the review log and rebuilds the
 cards they moved (``progress.schedule``): a finished session schedules its points
 whether it was finished a minute ago or before this mlsd knew about review.
+
+These are reads that write a cache: when another mlsd holds the write lock past the busy
+timeout, the scores are kept in memory for this run instead (``reviews.overlay``) and
+``busy`` says so; ``progress``, ``review --due`` and ``mlsd`` still show everything.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +31,7 @@ from mlsd._util import paths
 from mlsd.cases.models import Case, Framework
 from mlsd.errors import MlsdError
 from mlsd.log import reviews
+from mlsd.log.failures import StoreBusyError
 from mlsd.log.records import SessionRecord
 from mlsd.log.reviews import Rated, ScoreRow
 from mlsd.log.store import Store
@@ -134,6 +140,7 @@ class Scores:
         self._migrated: set[str] = set()
         self.paths: dict[str, Path] = {}  # case id -> the file its sessions use
         self.scored = 0  # misses scored in this run (tests and benchmarks read it)
+        self.busy = reviews.overlaid(store)  # writes kept in memory: the store is locked
 
     def refresh(self, now: datetime) -> int:
         """Score every session whose cached score is missing or stale; how many were."""
@@ -150,7 +157,26 @@ class Scores:
         before = self.scored
         for state in reviews.stale_sessions(self.store, prefixes):
             self._score(state.session_id, files[state.case_path], state.key, now)
+        for case_id, point_id in reviews.malformed_cards(self.store):
+            # A due time that is not a time: the card is corrupt, rebuilt from its log.
+            def repair(case_id: str = case_id, point_id: str = point_id) -> None:
+                reviews.rename_point(self.store, case_id, point_id, point_id)  # drops it
+                schedule.rebuild(self.store, case_id, [point_id], now)
+
+            self._write(repair)
         return self.scored - before
+
+    def _write(self, write: Callable[[], None]) -> None:
+        """Run a cache write; when another mlsd holds the write lock, keep this one and
+        every later one of the run in memory instead (each write is safe to repeat)."""
+        try:
+            write()
+        except StoreBusyError:
+            if self.busy:
+                raise  # the overlay takes no lock: this is something else
+            reviews.overlay(self.store)
+            self.busy = True
+            write()
 
     def recent(self, limit: int, now: datetime) -> list[SessionScore]:
         """The latest ``limit`` scores, oldest first; a corrupt row is scored again."""
@@ -229,9 +255,6 @@ class Scores:
                 p.key for s in attempted for p in s.points if p.expected and not p.credited
             ),
         )
-        if case.id not in self._migrated:
-            migrate_aliases(self.store, case, self.framework, now)
-            self._migrated.add(case.id)
         known = canonical_keys(case, self.framework)
         ratings = schedule.session_ratings(report, record)
         rated = [Rated(known.get(k, k), r) for k, r in ratings.items()]
@@ -239,7 +262,17 @@ class Scores:
             record.id, record.case_id, record.mode, score.at, score.seconds,
             score.coverage, score.verdict, encode(score),
         )  # fmt: skip
-        changed = reviews.save_score(self.store, row, key, schedule.stamp(now), rated, score.at)
-        schedule.rebuild(self.store, case.id, changed, now)
+
+        changed: list[str] = []  # kept across a retry: the first try may have logged them
+
+        def write() -> None:
+            if case.id not in self._migrated:
+                migrate_aliases(self.store, case, self.framework, now)
+            done = reviews.save_score(self.store, row, key, schedule.stamp(now), rated, score.at)
+            changed.extend(p for p in done if p not in changed)
+            schedule.rebuild(self.store, case.id, changed, now)
+
+        self._write(write)
+        self._migrated.add(case.id)
         self.scored += 1
         return score

@@ -34,6 +34,7 @@ class CardFace:
     why: str
     reference: str  # the reference notes that make the point ("" when none do)
     match: tuple[str, ...]  # the point's match phrases: to tell the candidate they hit it
+    core: bool = True  # must-hear at its level (format 1 cases: every point)
 
 
 def locate(case: Case, framework: Framework) -> dict[str, tuple[str, RubricPoint]]:
@@ -63,6 +64,7 @@ def face(
         why=point.why.strip(),
         reference=excerpt(point, cstep.reference if cstep else ""),
         match=tuple(point.match),
+        core=point.is_core,
     )
 
 

@@ -92,6 +92,11 @@ def export_cards(
     return write_deck(path, cards), len(cards)
 
 
+def anki_tag(text: str) -> str:
+    """A tag for Anki's browser (filter by case or step): one word, as Anki requires."""
+    return "_".join(text.split()) or "_"
+
+
 def write_deck(path: Path, cards: list[tuple[CardFace, int]]) -> Path:
     """An Anki package, written beside the target and moved into place whole."""
     import html
@@ -120,7 +125,10 @@ def write_deck(path: Path, cards: list[tuple[CardFace, int]]) -> Path:
         key = f"{card.case_id} {card.point_id}"
         deck.add_note(
             genanki.Note(
-                model=model, fields=[front, back, html.escape(key)], guid=genanki.guid_for(key)
+                model=model,
+                fields=[front, back, html.escape(key)],
+                guid=genanki.guid_for(key),
+                tags=[anki_tag(card.case_id), anki_tag(card.step_id)],
             )
         )
     if not path.parent.is_dir():

@@ -19,7 +19,7 @@ from mlsd.log import reviews
 from mlsd.log.store import Store
 from mlsd.progress import schedule
 from mlsd.progress.cache import Scores
-from mlsd.progress.review import DueCard, due_by_step, due_cards
+from mlsd.progress.review import DueCard, due_by_step, due_cards, next_due
 from mlsd.progress.summary import (
     RECENT_WINDOW,
     TOP_MISSED,
@@ -90,12 +90,14 @@ def progress_report(
         reviews.review_days(store, since, offset),
         point_texts(scores, framework, top),
         now,
+        None if items else next_due(scores, framework, now),
     )
 
 
 class TodayJson(TypedDict):
     due: int
     due_by_case: dict[str, int]
+    next_due: str | None  # with nothing due: when the next card is (stored UTC text)
     sessions: int
     next: NextJson
 
@@ -124,7 +126,10 @@ def today(store: Store, dirs: list[Path], framework: Framework, now: datetime) -
     scores.refresh(now)
     nxt, items, sessions = _advice(store, scores, framework, dirs, now)
     by_case = Counter(i.face.case_id for i in items)
-    return TodayJson(due=len(items), due_by_case=dict(by_case), sessions=sessions, next=nxt)
+    upcoming = None if items else next_due(scores, framework, now)
+    return TodayJson(
+        due=len(items), due_by_case=dict(by_case), next_due=upcoming, sessions=sessions, next=nxt
+    )
 
 
 @dataclass(frozen=True)

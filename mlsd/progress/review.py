@@ -4,6 +4,10 @@ The run shows a card's front, takes the candidate's recall (typed, or only thoug
 shows the back, and asks for a rating; each rating is committed the moment it is given,
 so stopping half-way loses nothing. It never touches the terminal: the view implements
 ``ReviewAsker`` and tests drive it with a scripted one.
+
+Like Anki's daily limit, a day's review shows at most ``DEFAULT_LIMIT`` cards (``--limit``),
+most important first (``order``): a long session that misses 40 points must not turn the
+next morning into 40 cards. The rest stay due and come first on the following days.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from mlsd.log.store import Store
 from mlsd.progress import schedule
 from mlsd.progress.cache import Scores
 from mlsd.progress.cards import CardFace, face, locate
+from mlsd.progress.summary import utc_offset_minutes
 
 FORMAT = 1
+DEFAULT_LIMIT = 20  # cards a day's review shows
 
 
 @dataclass(frozen=True)
@@ -41,15 +47,18 @@ class DueItemJson(TypedDict):
     level: str
     prompt: str  # the front: the point with its key words blanked
     probe: str | None
-    due: str  # UTC, YYYY-MM-DDTHH:MM:SS
+    due: str  # ISO 8601, UTC, with its offset
 
 
 class DueJson(TypedDict):
     format: int
     kind: Literal["mlsd-review-due"]
-    now: str
+    now: str  # ISO 8601, UTC, with its offset (every time here is)
     count: int
-    due: list[DueItemJson]
+    today: int  # how many of them today's `mlsd review` shows (the daily limit)
+    limit: int
+    next_due: str | None  # the soonest card due after today (None: no card at all)
+    due: list[DueItemJson]  # in the order the review shows them
 
 
 def describe(scores: Scores, framework: Framework, rows: list[CardRow]) -> list[DueCard]:
@@ -88,12 +97,52 @@ def due_cards(
     return describe(scores, framework, rows), scores
 
 
-def due_json(items: list[DueCard], now: datetime) -> DueJson:
+def order(items: list[DueCard]) -> list[DueCard]:
+    """The order a review shows cards in: core points at senior or staff level, other core
+    points, other senior and staff points, then the rest; the longest due first in each."""
+
+    def rank(item: DueCard) -> tuple[int, str]:
+        face, deep = item.face, item.face.level != "mid"
+        tier = 0 if face.core and deep else 1 if face.core else 2 if deep else 3
+        return tier, item.row.due
+
+    return sorted(items, key=rank)
+
+
+def reviewed_today(store: Store, now: datetime) -> int:
+    """Cards rated in ``mlsd review`` since the start of the candidate's day."""
+    start = schedule.stamp(schedule.end_of_day(now) - timedelta(days=1))
+    return sum(n for _, n in reviews.review_days(store, start, utc_offset_minutes(now)))
+
+
+def todays_share(store: Store, items: list[DueCard], now: datetime, limit: int) -> list[DueCard]:
+    """What today's review shows: the first of ``order(items)``, up to what is left of
+    the daily ``limit`` after the cards already reviewed today."""
+    left = max(0, limit - reviewed_today(store, now))
+    return order(items)[:left]
+
+
+def next_due(scores: Scores, framework: Framework, now: datetime) -> str | None:
+    """When the soonest card due after today is due (stored UTC text), or None."""
+    after = schedule.stamp(schedule.end_of_day(now))
+    for row in reviews.cards(scores.store):
+        if row.due >= after and describe(scores, framework, [row]):
+            return row.due
+    return None
+
+
+def due_json(
+    items: list[DueCard], now: datetime, today: int, limit: int, upcoming: str | None
+) -> DueJson:
+    """``items`` in review order (``order``); ``today`` of them are today's review."""
     return DueJson(
         format=FORMAT,
         kind="mlsd-review-due",
-        now=now.isoformat(timespec="seconds"),
+        now=schedule.iso(now),
         count=len(items),
+        today=today,
+        limit=limit,
+        next_due=None if upcoming is None else schedule.iso(schedule.parse_time(upcoming, now)),
         due=[
             DueItemJson(
                 case=i.face.case_id,
@@ -104,7 +153,7 @@ def due_json(items: list[DueCard], now: datetime) -> DueJson:
                 level=i.face.level,
                 prompt=i.face.cloze,
                 probe=i.face.probe,
-                due=i.row.due,
+                due=schedule.iso(schedule.parse_time(i.row.due, now)),
             )
             for i in items
         ],

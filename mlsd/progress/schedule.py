@@ -50,6 +50,11 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def iso(moment: datetime) -> str:
+    """A time as every ``--json`` prints it: ISO 8601 in UTC, with its offset."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def parse_time(text: str, fallback: datetime) -> datetime:
     """A stored time back as an aware UTC datetime; anything unreadable is ``fallback``."""
     try:

@@ -16,6 +16,7 @@ from typing import Literal, TypedDict
 from mlsd.cases.models import Framework
 from mlsd.log.reviews import CaseTotals
 from mlsd.progress.cache import SessionScore
+from mlsd.progress.schedule import iso, parse_time
 
 FORMAT = 1
 TREND = 20  # sessions shown in a step's trend
@@ -36,7 +37,7 @@ class CaseJson(TypedDict):
     best: float | None  # coverage of a whole session, 0-1 (None: drills only)
     latest: float | None
     latest_verdict: str | None
-    last_practised: str  # ISO time
+    last_practised: str  # ISO 8601, UTC, with its offset (as every time here)
 
 
 class StepJson(TypedDict):
@@ -76,6 +77,7 @@ class ProgressJson(TypedDict):
     week_seconds: float
     week_reviews: int
     due_reviews: int
+    next_review: str | None  # when the soonest card due after today is due
     next: NextJson
 
 
@@ -117,14 +119,16 @@ def build(
     reviewed: Sequence[tuple[str, int]],
     texts: PointText,
     now: datetime,
+    next_review: str | None = None,
 ) -> ProgressJson:
     """The whole progress document.
 
     ``totals`` covers every session (aggregated in SQL); ``recent`` is the latest
     ``RECENT_WINDOW`` scores, which the trends, the missed points and "next" read;
     ``practised`` is (local day, seconds) and ``reviewed`` (local day, cards rated);
-    ``due`` counts due cards per (case, step).
+    ``due`` counts due cards per (case, step); ``next_review`` is stored UTC text.
     """
+
     today = now.astimezone(now.tzinfo).date()
     monday = today - timedelta(days=today.weekday())
     days_practised = [(date.fromisoformat(d), sec) for d, sec in practised]
@@ -135,7 +139,7 @@ def build(
     return ProgressJson(
         format=FORMAT,
         kind="mlsd-progress",
-        now=now.isoformat(timespec="seconds"),
+        now=iso(now),
         sessions=sum(t.sessions for t in totals),
         drills=sum(t.drills for t in totals),
         cases=[
@@ -147,7 +151,7 @@ def build(
                 best=t.best,
                 latest=t.latest,
                 latest_verdict=t.latest_verdict,
-                last_practised=t.last_practised,
+                last_practised=iso(parse_time(t.last_practised, now)),
             )
             for t in totals
         ],
@@ -157,6 +161,7 @@ def build(
         week_seconds=sum(sec for d, sec in days_practised if d >= monday),
         week_reviews=sum(n for d, n in days_reviewed if d >= monday),
         due_reviews=sum(due.values()),
+        next_review=None if next_review is None else iso(parse_time(next_review, now)),
         next=advise(recent, framework, steps, cases, due, {t.case_id for t in totals}),
     )
 

@@ -17,7 +17,7 @@ from mlsd._util.formatting import percent
 from mlsd._util.program import command
 from mlsd.log.records import SessionSummary
 from mlsd.progress.report import Scheduled, TodayJson
-from mlsd.progress.summary import RECENT, NextJson, ProgressJson
+from mlsd.progress.summary import RECENT, NextJson, ProgressJson, StepJson
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -57,7 +57,8 @@ def next_lines(advice: NextJson) -> Text:
     return text
 
 
-def due_line(count: int) -> Text:
+def due_line(count: int, upcoming: str | None = None, now: datetime | None = None) -> Text:
+    """Today's due reviews; with none, when the next card is due (``upcoming``)."""
     text = Text()
     text.append("Reviews due today: ", style="bold")
     if count:
@@ -65,10 +66,34 @@ def due_line(count: int) -> Text:
         text.append(command("review"), style="key")
     else:
         text.append("none", style="good")
+        if upcoming is not None and now is not None:
+            text.append(f" · {next_due_text(upcoming, now)}", style="muted")
     return text
 
 
-def progress_view(doc: ProgressJson) -> RenderableType:
+def next_due_text(due: str, now: datetime) -> str:
+    """ "Next card due in 3 days (Fri 5 Dec)", in the candidate's own days."""
+    from mlsd.progress.schedule import parse_time
+
+    local = parse_time(due, now).astimezone(now.tzinfo)
+    return f"Next card due {when(due, now)} ({local:%a} {local.day} {local:%b})"
+
+
+def attempts_note(steps: list[StepJson]) -> Text | None:
+    """What the right-hand figure averages: "the last attempt" after one, not "the last 3"."""
+    counts = {min(RECENT, s["attempts"]) for s in steps if s["attempts"]}
+    if not counts:
+        return None
+    most = max(counts)
+    what = "the last attempt" if most == 1 else f"the last {most} attempts"
+    if len(counts) > 1:
+        what = f"up to {what}"
+    verb = "on the right" if most == 1 and len(counts) == 1 else "averaged on the right"
+    return Text(f"  {what} {verb}", style="muted")
+
+
+def progress_view(doc: ProgressJson, now: datetime | None = None) -> RenderableType:
+    """The progress screen; ``now`` (the candidate's clock) dates the next review."""
     parts: list[RenderableType] = []
     head = Text()
     head.append("Progress", style="bold")
@@ -107,7 +132,9 @@ def progress_view(doc: ProgressJson) -> RenderableType:
         recent = percent(step["recent"]) if step["recent"] is not None else ""
         table.add_row(Text(step["title"]), Text(trend), Text(recent))
     parts.append(table)
-    parts.append(Text(f"  the last {RECENT} attempts averaged on the right", style="muted"))
+    note = attempts_note(doc["steps"])
+    if note is not None:
+        parts.append(note)
 
     if doc["missed"]:
         parts.append(Text("\nMissed most often", style="bold"))
@@ -118,7 +145,7 @@ def progress_view(doc: ProgressJson) -> RenderableType:
             missed.add_row(Text(f"✗ {item['missed']}×", style="miss"), line)
         parts.append(missed)
     parts.append(Text())
-    parts.append(due_line(doc["due_reviews"]))
+    parts.append(due_line(doc["due_reviews"], doc["next_review"], now))
     parts.append(next_lines(doc["next"]))
     return Group(*parts)
 
@@ -141,8 +168,11 @@ def paused_line(session: SessionSummary) -> Text:
     return text
 
 
-def today_view(doc: TodayJson, paused: SessionSummary | None = None) -> RenderableType:
-    """``mlsd`` with no command: a paused session, what is due today, what to do next."""
+def today_view(
+    doc: TodayJson, paused: SessionSummary | None = None, now: datetime | None = None
+) -> RenderableType:
+    """``mlsd`` with no command: a paused session, what is due today (or when the next
+    card is), what to do next."""
     if not doc["sessions"] and not doc["due"]:
         start = _grid()
         for cmd, what in START:
@@ -151,7 +181,7 @@ def today_view(doc: TodayJson, paused: SessionSummary | None = None) -> Renderab
             return Group(paused_line(paused), Text("Or start something else:", style="bold"), start)
         return Group(Text("Nothing practised yet. To start:", style="bold"), start)
     parts: list[RenderableType] = [] if paused is None else [paused_line(paused)]
-    parts.append(due_line(doc["due"]))
+    parts.append(due_line(doc["due"], doc["next_due"], now))
     if doc["due_by_case"]:
         by_case = Text()
         for case_id, n in sorted(doc["due_by_case"].items()):

@@ -22,7 +22,7 @@ from mlsd.progress.schedule import RATING_NAMES, days_text
 from mlsd.rubric.scoring import Report
 from mlsd.run.lifecycle import Choice
 from mlsd.ui.feedback import step_view
-from mlsd.ui.progress_view import next_lines, when
+from mlsd.ui.progress_view import next_due_text, next_lines, when
 from mlsd.ui.prompts import QuestionaryPrompter
 
 STOP = "stop"
@@ -95,10 +95,20 @@ class TerminalReviewAsker:
         return None if picked == STOP else int(picked)
 
 
-def due_view(items: list[DueCard], now: datetime) -> RenderableType:
-    """``review --due``: what is due, without the answers."""
+def due_view(
+    items: list[DueCard],
+    now: datetime,
+    today: int | None = None,
+    limit: int | None = None,
+    upcoming: str | None = None,
+) -> RenderableType:
+    """``review --due``: what is due (in review order), without the answers, and how many
+    of them today's review shows (``today`` of a daily ``limit``)."""
     if not items:
-        return Text("No reviews due today.", style="good")
+        text = Text("No reviews due today.", style="good")
+        if upcoming is not None:
+            text.append(f" {next_due_text(upcoming, now)}.", style="muted")
+        return text
     # A grid, so that a card's wrapped lines stay under its text, not under the bullet.
     listing = Table.grid(padding=(0, 1))
     listing.add_column(no_wrap=True)
@@ -112,7 +122,20 @@ def due_view(items: list[DueCard], now: datetime) -> RenderableType:
         listing.add_row(Text(" •"), line)
     end = Text("Review them: ")
     end.append(command("review"), style="key")
-    return Group(Text(f"{len(items)} due today", style="bold"), listing, end)
+    head = Text(f"{len(items)} due today", style="bold")
+    if today is not None and limit is not None and today < len(items):
+        head.append(" · ", style="muted")
+        head.append(limit_text(len(items), today, limit), style="muted")
+    return Group(head, listing, end)
+
+
+def limit_text(due: int, today: int, limit: int) -> str:
+    """How the daily limit shares out what is due (``due`` cards, ``today`` shown now)."""
+    if today:
+        return f"today's review shows the first {today} (a daily limit of {limit}; --limit N)"
+    return (
+        f"today's {limit} are reviewed; the other {due} wait for another day (--limit N for more)"
+    )
 
 
 def drill_view(report: Report, step_id: str) -> RenderableType:
@@ -126,4 +149,7 @@ def drill_view(report: Report, step_id: str) -> RenderableType:
     return Group(*parts)
 
 
-__all__ = ["TerminalReviewAsker", "back_view", "drill_view", "due_view", "front_view", "next_lines"]
+__all__ = [
+    "TerminalReviewAsker", "back_view", "drill_view", "due_view", "front_view", "limit_text",
+    "next_lines",
+]  # fmt: skip
