@@ -128,6 +128,30 @@ def test_scores_are_cached_and_an_override_is_a_miss(monkeypatch):
     assert [tuple(r) for r in rows] == [(schedule.GOOD,)]
 
 
+def test_a_crash_while_cards_move_leaves_the_session_unscored(monkeypatch):
+    """The score, its logged ratings and the cards they move are one transaction: a
+    failure while the cards were rebuilt once left a cached score whose cards never moved,
+    and a cached score is never looked at again."""
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(schedule, "rebuild", crash)
+        with open_store() as store, pytest.raises(KeyboardInterrupt):
+            Scores(store, case_dirs([]), load_framework()).refresh(MONDAY)
+    with open_store() as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM session_scores").fetchone()[0] == 0
+        assert store.conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 0
+    with open_store() as store:
+        again = Scores(store, case_dirs([]), load_framework())
+        again.refresh(MONDAY)
+        assert again.scored == 1  # scored, logged and scheduled on the next run
+        assert store.conn.execute("SELECT COUNT(*) FROM review_cards").fetchone()[0] > 0
+
+
 @pytest.mark.parametrize("data", ["{nope", "[1]", '{"v": 1}', '{"v": 99}', "[" * 10000])
 def test_a_corrupt_cache_row_is_a_miss_not_an_error(data, monkeypatch):
     at(MONDAY, monkeypatch)

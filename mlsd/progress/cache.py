@@ -266,11 +266,16 @@ class Scores:
         changed: list[str] = []  # kept across a retry: the first try may have logged them
 
         def write() -> None:
-            if case.id not in self._migrated:
-                migrate_aliases(self.store, case, self.framework, now)
-            done = reviews.save_score(self.store, row, key, schedule.stamp(now), rated, score.at)
-            changed.extend(p for p in done if p not in changed)
-            schedule.rebuild(self.store, case.id, changed, now)
+            # The score, the ratings it logs and the cards they move: all or none, so a
+            # crash between them cannot leave a cached score whose cards never moved.
+            with self.store.batch():
+                if case.id not in self._migrated:
+                    migrate_aliases(self.store, case, self.framework, now)
+                done = reviews.save_score(
+                    self.store, row, key, schedule.stamp(now), rated, score.at
+                )
+                changed.extend(p for p in done if p not in changed)
+                schedule.rebuild(self.store, case.id, changed, now)
 
         self._write(write)
         self._migrated.add(case.id)
