@@ -53,6 +53,12 @@ ExportOpt = Annotated[
     Path | None,
     typer.Option("--export", "-e", help="Write the design doc here at the end.", dir_okay=False),
 ]
+AnswersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers", "-a", help="Run without prompts from an answers file (YAML).", dir_okay=False
+    ),
+]
 EditorOpt = Annotated[
     bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.")
 ]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlsd._util.program import command
-from mlsd.cli._options import MAX_MINUTES, EditorOpt, LevelChoice, LevelOpt
+from mlsd.cli._options import MAX_MINUTES, AnswersOpt, EditorOpt, LevelChoice, LevelOpt
 from mlsd.cli._running import require_terminal, run_saving, session_held
 from mlsd.cli.app import options
 from mlsd.cli.progress import after_session, now
@@ -45,15 +45,7 @@ def drill(
             "--minutes", "-m", min=0, max=MAX_MINUTES, help="Time for the step. 0 = untimed."
         ),
     ] = 5,
-    answers: Annotated[
-        Path | None,
-        typer.Option(
-            "--answers",
-            "-a",
-            help="Run without prompts from an answers file (YAML).",
-            dir_okay=False,
-        ),
-    ] = None,
+    answers: AnswersOpt = None,
     level: LevelOpt = LevelChoice.senior,
     editor: EditorOpt = False,
 ) -> None:

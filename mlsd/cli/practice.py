@@ -10,6 +10,7 @@ import typer
 from mlsd._util.program import command
 from mlsd.cli._options import (
     AiOpt,
+    AnswersOpt,
     EditorOpt,
     ExportOpt,
     LevelChoice,
@@ -44,15 +45,7 @@ NO_TERMINAL = (
 def practice(
     ctx: typer.Context,
     case: Annotated[str | None, typer.Argument(help="Case id (omit to pick from a list).")] = None,
-    answers: Annotated[
-        Path | None,
-        typer.Option(
-            "--answers",
-            "-a",
-            help="Run without prompts from an answers file (YAML).",
-            dir_okay=False,
-        ),
-    ] = None,
+    answers: AnswersOpt = None,
     minutes: MinutesOpt = 45,
     level: LevelOpt = LevelChoice.senior,
     editor: EditorOpt = False,
