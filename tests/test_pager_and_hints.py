@@ -162,10 +162,15 @@ def test_score_shows_reference_notes_without_ragged_stubs(tmp_path):
         for line, following in itertools.pairwise(column)
         if line
         and following
-        and not following.startswith("- ")
+        and not following.lstrip().startswith(("- ", "• "))
         and len(line) + 1 + len(following.split()[0]) <= width
     ]
     assert len(column) > 50 and ragged == []
+    # rendered as Markdown: no literal emphasis, and an item's wrapped lines hang under it
+    assert not any("**" in line for line in column)
+    items = [i for i, line in enumerate(column[:-1]) if line.lstrip().startswith("• ")]
+    wrapped = [column[i + 1] for i in items if column[i + 1].strip() and "•" not in column[i + 1]]
+    assert items and wrapped and all(line.startswith("   ") for line in wrapped)
 
 
 # -- printed commands work as printed ------------------------------------------------------

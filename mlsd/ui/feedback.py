@@ -15,6 +15,7 @@ from rich.text import Text
 from mlsd._util.formatting import percent
 from mlsd._util.program import command
 from mlsd._util.textflow import unwrap
+from mlsd._util.textsafe import visible
 from mlsd.rubric.docsplit import SplitDoc
 from mlsd.rubric.scoring import MEASURES, PointResult, Report, StepReport
 
@@ -178,6 +179,18 @@ def step_view(
     return Panel(Group(*body), title=title, title_align="left", border_style="muted")
 
 
+def notes_view(markdown: str) -> RenderableType:
+    """A case's reference notes, rendered from the Markdown they are written in.
+
+    Shown as text they read badly: literal ``**bold**`` and list items whose wrapped lines
+    fall back to column 0. Links show their address: no terminal hyperlink is made from a
+    stranger's case file, and the console shows any control character it contains.
+    """
+    from rich.markdown import Markdown
+
+    return Markdown(visible(markdown.strip()), hyperlinks=False)
+
+
 def references_view(report: Report) -> RenderableType | None:
     """Reference notes beside the candidate's own answer, only for steps they attempted.
 
@@ -196,7 +209,7 @@ def references_view(report: Report) -> RenderableType | None:
         table.add_row(
             Text(step.title),
             Text(unwrap(step.answer.strip())),
-            Text(unwrap(step.reference.strip(), markdown=True)),
+            notes_view(step.reference),
         )
     return table
 

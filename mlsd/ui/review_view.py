@@ -15,13 +15,12 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsd._util.program import command
-from mlsd._util.textflow import unwrap
 from mlsd.progress.cards import CardFace
 from mlsd.progress.review import DueCard
 from mlsd.progress.schedule import RATING_NAMES, days_text
 from mlsd.rubric.scoring import Report
 from mlsd.run.lifecycle import Choice
-from mlsd.ui.feedback import step_view
+from mlsd.ui.feedback import notes_view, step_view
 from mlsd.ui.progress_view import next_due_text, next_lines, when
 from mlsd.ui.prompts import QuestionaryPrompter
 
@@ -47,16 +46,20 @@ def back_view(card: CardFace, hit: bool | None) -> RenderableType:
     body.append(card.point)
     body.append("\nwhy: ", style="muted")
     body.append(card.why)
+    parts: list[RenderableType] = [body]
     if card.reference:
-        body.append("\n\nFrom the reference notes:\n", style="bold")
-        body.append(unwrap(card.reference, markdown=True))
-    body.append(f"\n[{card.point_id}]", style="muted")
+        parts += [Text("\nFrom the reference notes:", style="bold"), notes_view(card.reference)]
+    tail = Text(f"[{card.point_id}]", style="muted")
     if hit is True:
-        body.append("\nYour answer makes this point, as the scorer reads it.", style="good")
+        tail.append("\nYour answer makes this point, as the scorer reads it.", style="good")
     elif hit is False:
-        body.append("\nThe scorer does not find this point in your answer.", style="miss")
+        tail.append("\nThe scorer does not find this point in your answer.", style="miss")
+    parts.append(tail)
     return Panel(
-        body, title=Text("The point", style="bold"), title_align="left", border_style="muted"
+        Group(*parts),
+        title=Text("The point", style="bold"),
+        title_align="left",
+        border_style="muted",
     )
 
 
@@ -145,7 +148,7 @@ def drill_view(report: Report, step_id: str) -> RenderableType:
     parts: list[RenderableType] = [step_view(step, titles)]
     if step.attempted and step.reference.strip():
         parts.append(Text("Reference notes for this step", style="bold"))
-        parts.append(Text(unwrap(step.reference.strip(), markdown=True)))
+        parts.append(notes_view(step.reference))
     return Group(*parts)
 
 
