@@ -223,7 +223,29 @@ def test_ctrl_c_in_a_follow_up_keeps_the_half_typed_follow_up_answer(store, ctr)
     with pytest.raises(typer.Exit):
         saving(runner)
     (follow_up,) = store.load(sid).follow_ups
-    assert follow_up.answer == "Half a reply"
+    assert follow_up.answer == "Half a reply" and follow_up.draft
+
+
+def test_resume_asks_a_half_answered_follow_up_again_with_what_was_typed(store, ctr):
+    """A user stopped mid-follow-up and, on resume, went straight to the next step:
+    the half reply had become the answer. Resume now asks it again, prefilled; the
+    answer given replaces the draft (one follow-up, not two)."""
+    from mlsd.ui.signals import Interrupted
+
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    runner, _ = practice(store, sid, case, ["done", "Requirements.", Interrupted("Half a reply")])
+    with pytest.raises(typer.Exit):
+        saving(runner)
+    question = store.load(sid).follow_ups[0].question
+    runner, ui = practice(store, sid, case, ["Half a reply, finished.", "/pause"])
+    runner.run()
+    assert ui.defaults[0] == "Half a reply"
+    assert ("interviewer", question) in [
+        (k, d[0] if isinstance(d, tuple) else d) for k, d in ui.shown
+    ]
+    (follow_up,) = store.load(sid).follow_ups
+    assert follow_up.answer == "Half a reply, finished." and not follow_up.draft
 
 
 def test_an_interviewers_note_and_justification_are_kept_and_put_back(store, ctr):

@@ -84,6 +84,9 @@ class FollowUp:
     question: str = ""
     index: int | None = None  # its place in the case's list, when known
     answer: str | None = None
+    # The answer is what was typed when the session stopped, not one the candidate gave:
+    # a resume asks the follow-up again with it (an answer given later replaces it).
+    draft: bool = False
 
 
 @dataclass(frozen=True)

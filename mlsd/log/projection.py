@@ -125,7 +125,12 @@ def project(
         if isinstance(p, ev.Clarification):
             clarifications.append(ClarificationEntry(p.id, p.question, p.answer, event.at, p.typed))
         elif isinstance(p, ev.FollowUp) and step:
-            follow_ups.append(FollowUpEntry(step, p.question, p.answer, event.at, p.index))
+            asked = FollowUpEntry(step, p.question, p.answer, event.at, p.index, p.draft)
+            last = follow_ups[-1] if follow_ups else None
+            if last and last.draft and (last.step_id, last.question) == (step, p.question):
+                follow_ups[-1] = asked  # the answer given on resume replaces the draft
+            else:
+                follow_ups.append(asked)
             if p.index is not None and p.index not in state.follow_ups.setdefault(step, []):
                 state.follow_ups[step].append(p.index)
         elif isinstance(p, ev.Hint) and step:

@@ -42,6 +42,7 @@ class FollowUpEntry:
     answer: str | None  # None when skipped, or in an interview (the peer hears it)
     at: str
     index: int | None = None
+    draft: bool = False  # half-typed when the session stopped; asked again on resume
 
 
 @dataclass(frozen=True)

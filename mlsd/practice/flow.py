@@ -143,6 +143,7 @@ class Practice(Run):
             self.ui.note(
                 f"Continuing at {where}. Answered so far: {', '.join(done) or 'nothing yet'}."
             )
+        self._finish_draft_follow_up()
         while step_id is not None:
             result = self._do_step(step_id)
             if result == "pause":
@@ -167,11 +168,11 @@ class Practice(Run):
     def interrupted(self, draft: str = "") -> SessionRecord:
         """Also keep a half-typed answer to the step in progress, offered again on resume.
 
-        Half a follow-up answer becomes that follow-up's answer (resume moves past it)."""
+        Half a follow-up answer is kept as that follow-up's draft, asked again on resume."""
         step_id = self.timer.step
         if self._open_follow_up is not None and draft.strip():
             asked_in, asked = self._open_follow_up
-            self.commit(replace(asked, answer=draft), asked_in)
+            self.commit(replace(asked, answer=draft, draft=True), asked_in)
         elif step_id is not None and draft.strip():
             self.commit(ev.Draft(text=draft, base_revision=self.record.revisions(step_id)), step_id)
         return super().interrupted()
@@ -344,6 +345,13 @@ class Practice(Run):
         self.stop_clock()
         self.refresh()
 
+    def _finish_draft_follow_up(self) -> None:
+        """A follow-up half-answered when the session stopped is asked again, with what
+        was typed, before the session goes on."""
+        last = self.record.follow_ups[-1] if self.record.follow_ups else None
+        if last is not None and last.draft:
+            self._ask_follow_up(last.step_id, last.question, last.index, draft=last.answer or "")
+
     def _follow_up(self, step_id: str, answer: str) -> None:
         follow_up = pick_follow_up(
             self.case, step_id, answer, [f.question for f in self.record.follow_ups_for(step_id)]
@@ -357,14 +365,21 @@ class Practice(Run):
             follow_up_index = self.case.steps[step_id].follow_ups.index(follow_up)
         else:
             return
+        self._ask_follow_up(step_id, question, follow_up_index)
+
+    def _ask_follow_up(
+        self, step_id: str, question: str, follow_up_index: int | None, draft: str = ""
+    ) -> None:
         self.ui.interviewer(question)
         asked = ev.FollowUp(question=question, index=follow_up_index)
         self._open_follow_up = (step_id, asked)
         while True:
             reply = self.ui.answer(
                 "Your answer to the follow-up (/skip to pass)",
+                default=draft,
                 status=lambda: self.status_line(step_id),
             )
+            draft = ""
             if parse_command(reply) != "/brief":
                 break
             self._show_brief()
