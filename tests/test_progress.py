@@ -8,6 +8,7 @@ No test reads the wall clock.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -234,6 +235,8 @@ def test_mlsd_alone_says_how_to_start_then_what_is_next(run):
     empty = run()
     assert empty.code == 0
     assert "Nothing practised yet" in empty.out and "mlsd practice" in empty.out
+    # a command and what it does are set apart ("mlsd practice practise a case" read as one)
+    assert re.search(r"mlsd practice {2,}practise", empty.out), empty.out
     run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
     after = run()
     assert after.code == 0 and "Next:" in after.out and "Reviews due today" in after.out

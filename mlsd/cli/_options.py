@@ -62,7 +62,9 @@ AnswersOpt = Annotated[
 EditorOpt = Annotated[
     bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.")
 ]
-SessionArg = Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")]
+SessionArg = Annotated[
+    str, typer.Argument(metavar="SESSION", help="Session id, unique prefix, or 'latest'.")
+]
 ModelOpt = Annotated[
     str | None,
     typer.Option(

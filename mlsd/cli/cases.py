@@ -64,7 +64,8 @@ def list_cases(
 def show(
     ctx: typer.Context,
     case: Annotated[
-        str, typer.Argument(help="Case id (see `mlsd list`) or a path to a case file.")
+        str,
+        typer.Argument(metavar="CASE", help="Case id (see `mlsd list`) or a path to a case file."),
     ],
     fmt: Annotated[
         ShowFormat, typer.Option("--format", "-f", help="text, json or md (Markdown to hand out).")
@@ -119,7 +120,9 @@ def show(
 
 @cases_app.command("validate")
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Case files to check.", exists=False)],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Case files to check.", exists=False)
+    ],
 ) -> None:
     """Check that case files are well-formed; report every problem as file:line:col."""
     from mlsd.cases.catalog import load_case, load_framework
@@ -144,7 +147,8 @@ def validate(
 def lint(
     ctx: typer.Context,
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Case files (default: every known case).")
+        list[Path] | None,
+        typer.Argument(metavar="PATH", help="Case files (default: every known case)."),
     ] = None,
     every: Annotated[
         bool,

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def interview(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help="Case id (see mlsd list).")],
+    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id (see mlsd list).")],
     minutes: MinutesOpt = 45,
     level: CandidateLevelOpt = LevelChoice.senior,
     scorecard: Annotated[

@@ -44,7 +44,9 @@ NO_TERMINAL = (
 
 def practice(
     ctx: typer.Context,
-    case: Annotated[str | None, typer.Argument(help="Case id (omit to pick from a list).")] = None,
+    case: Annotated[
+        str | None, typer.Argument(metavar="CASE", help="Case id (omit to pick from a list).")
+    ] = None,
     answers: AnswersOpt = None,
     minutes: MinutesOpt = 45,
     level: LevelOpt = LevelChoice.senior,

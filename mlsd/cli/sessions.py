@@ -46,7 +46,9 @@ def sessions(
 @sessions_app.command("show")
 def show(
     ctx: typer.Context,
-    session: Annotated[str, typer.Argument(help="Session id, unique prefix, or 'latest'.")],
+    session: Annotated[
+        str, typer.Argument(metavar="SESSION", help="Session id, unique prefix, or 'latest'.")
+    ],
     plain: NoPagerOpt = False,
 ) -> None:
     """Show one session: its answers, questions asked, hints and follow-ups."""
@@ -64,7 +66,7 @@ def show(
 
 @sessions_app.command("delete")
 def delete(
-    session: Annotated[str, typer.Argument(help="Session id or unique prefix.")],
+    session: Annotated[str, typer.Argument(metavar="SESSION", help="Session id or unique prefix.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a session and everything recorded in it."""

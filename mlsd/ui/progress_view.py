@@ -22,9 +22,9 @@ from mlsd.progress.summary import RECENT, NextJson, ProgressJson, StepJson
 BARS = "▁▂▃▄▅▆▇█"
 
 
-def _grid() -> Table:
+def _grid(gap: int = 1) -> Table:
     """Two columns, the second wrapping under itself rather than under the first."""
-    table = Table.grid(padding=(0, 1))
+    table = Table.grid(padding=(0, gap))
     table.add_column(no_wrap=True)
     table.add_column()
     return table
@@ -174,7 +174,7 @@ def today_view(
     """``mlsd`` with no command: a paused session, what is due today (or when the next
     card is), what to do next."""
     if not doc["sessions"] and not doc["due"]:
-        start = _grid()
+        start = _grid(gap=3)  # "mlsd practice  practise a case" must not read as one phrase
         for cmd, what in START:
             start.add_row(Text(command(cmd), style="key"), Text(what, style="muted"))
         if paused is not None:
