@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -15,6 +15,9 @@ from hypothesis import settings
 
 from mlsd.cases.catalog import load_case, load_framework
 from mlsd.cli import main
+
+if TYPE_CHECKING:
+    from tests.openai_stub import StubServer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -154,3 +157,12 @@ def store() -> Iterator[Any]:
 
     with open_store() as opened:
         yield opened
+
+
+@pytest.fixture
+def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
+    """A local OpenAI-compatible server, registered with llm in a temporary user folder."""
+    from tests.openai_stub import serve
+
+    with serve(tmp_path / "llm", monkeypatch) as server:
+        yield server

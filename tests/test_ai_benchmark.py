@@ -12,7 +12,7 @@ import importlib.util
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,17 +20,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.openai_stub import StubServer, serve, verdicts
+from tests.openai_stub import verdicts
 
 REPO = Path(__file__).resolve().parent.parent
 HELDOUT = REPO / "tests" / "heldout"
 CALIBRATED = "The predicted CTR must be calibrated because it is multiplied by the bid."
-
-
-@pytest.fixture
-def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
-    with serve(tmp_path / "llm", monkeypatch) as server:
-        yield server
 
 
 @pytest.fixture

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.openai_stub import Reply, StubServer, json_reply, serve, verdicts
+from tests.openai_stub import Reply, json_reply, verdicts
 
 REPO = Path(__file__).resolve().parent.parent
 STRONG = REPO / "tests" / "fixtures" / "answers" / "ctr-prediction-strong.yaml"
-
-
-@pytest.fixture
-def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
-    with serve(tmp_path / "llm", monkeypatch) as server:
-        yield server
 
 
 def test_ai_check_names_the_model_the_host_and_what_leaves(run, stub):

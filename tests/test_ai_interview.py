@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from mlsd.ai.model import Connection, Settings
 from mlsd.ai.scorecard import Drafter
@@ -14,16 +10,10 @@ from mlsd.cases.catalog import load_framework
 from mlsd.interview.flow import Interview
 from mlsd.practice.flow import start
 from tests.fakes import FakeClock
-from tests.openai_stub import Reply, StubServer, json_reply, prompt_text, schema_of, serve
+from tests.openai_stub import Reply, json_reply, prompt_text, schema_of
 from tests.scripted_interviewer import ScriptedInterviewer
 
 DRAFT_LINE = "Asked about scale and latency before designing."
-
-
-@pytest.fixture
-def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
-    with serve(tmp_path / "llm", monkeypatch) as server:
-        yield server
 
 
 def draft(request: dict[str, Any]) -> Reply:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mlsd.ai.quotes import Answer, locate, normalise
-from tests.openai_stub import Reply, StubServer, json_reply, prompt_text, serve, verdicts
+from tests.openai_stub import Reply, json_reply, prompt_text, verdicts
 
 ANSWERS = {
     "requirements": (
@@ -26,12 +25,6 @@ ANSWERS = {
     "metrics": "AUC tells us the model is calibrated, so AUC is the only metric we need.",
 }
 CALIBRATED = "The predicted CTR must be calibrated because it is multiplied by the bid."
-
-
-@pytest.fixture
-def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
-    with serve(tmp_path / "llm", monkeypatch) as server:
-        yield server
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,17 +14,11 @@ from mlsd.log.store import open_store
 from mlsd.practice.flow import Practice, start
 from mlsd.run.lifecycle import DEFAULT_REPLY
 from tests.fakes import STEPS, FakeClock
-from tests.openai_stub import Reply, StubServer, json_reply, prompt_text, schema_of, serve
+from tests.openai_stub import Reply, json_reply, prompt_text, schema_of
 from tests.pty_helpers import SUBMIT, pexpect_eof, spawn
 from tests.scripted import ScriptedPrompter
 
 GENERATED = "Two ads have the same AUC; how do you decide which one the auction trusts?"
-
-
-@pytest.fixture
-def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
-    with serve(tmp_path / "llm", monkeypatch) as server:
-        yield server
 
 
 def interviewer(

@@ -7,8 +7,6 @@ steps still to come, and ``--model`` picks the judge at the end, exactly as ``pr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,16 +15,10 @@ from mlsd.cases.catalog import load_framework
 from mlsd.log.store import open_store
 from mlsd.practice.flow import Practice, start
 from tests.fakes import STEPS, FakeClock
-from tests.openai_stub import Reply, StubServer, json_reply, schema_of, serve, verdicts
+from tests.openai_stub import Reply, json_reply, schema_of, verdicts
 from tests.scripted import ScriptedPrompter
 
 GENERATED = "Your pCTR drifts after a holiday; what would you notice first, and where?"
-
-
-@pytest.fixture
-def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
-    with serve(tmp_path / "llm", monkeypatch) as server:
-        yield server
 
 
 def scripted_model(request: dict[str, Any]) -> Reply:
