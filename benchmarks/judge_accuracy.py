@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,13 @@ from mlsd.log.store import open_store  # noqa: E402
 from mlsd.rubric.docsplit import split_doc  # noqa: E402
 from mlsd.rubric.points import canonical_ids  # noqa: E402
 from mlsd.rubric.scoring import Report  # noqa: E402
-from tests.heldout_eval import HELDOUT, found_points, report_for  # noqa: E402
+from tests.heldout_eval import (  # noqa: E402
+    HELDOUT,
+    answers_in,
+    found_points,
+    labelled_points,
+    report_for,
+)
 
 
 @dataclass
@@ -72,19 +78,6 @@ def answers_of(path: Path, framework: Framework) -> dict[str, str]:
         return dict(split_doc(path.read_text(encoding="utf-8"), framework).answers)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {str(k): str(v) for k, v in (data.get("answers") or {}).items()}
-
-
-def answers_in(root: Path, split: str) -> Iterator[tuple[str, str, Path]]:
-    """(case id, style, path) of every answer of ``split`` under ``root``, in order."""
-    for case_dir in sorted((root / split).iterdir()):
-        for path in sorted(case_dir.iterdir()):
-            yield case_dir.name, path.stem, path
-
-
-def labelled_points(labels: Path, case_id: str) -> list[str]:
-    """The ids on the labellers' rubric sheet for this case ("source:id" per line)."""
-    lines = (labels / "points" / f"{case_id}.txt").read_text(encoding="utf-8").split()
-    return [line.split(":", 1)[1] for line in lines]
 
 
 def credited(judgement: Judgement, report: Report, partial: bool) -> tuple[set[str], set[str]]:
@@ -138,14 +131,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     splits = ("dev", "test") if args.split == "both" else (args.split,)
     with open_store() as store:
         for split in splits:
-            for case_id, style, path in answers_in(root, split):
+            for case_id, style, path in answers_in(split, root):
                 case = cases.setdefault(
                     case_id, load_case(REPO / "cases" / f"{case_id}.yaml", framework)
                 )
                 canonical = canonical_ids(case, framework)
                 gold_file = labels / "gold" / case_id / f"{style}.yaml"
                 gold = {canonical.get(i, i) for i in yaml.safe_load(gold_file.read_text())["made"]}
-                labelled = {canonical.get(i, i) for i in labelled_points(labels, case_id)}
+                labelled = {canonical.get(i, i) for i in labelled_points(case_id, labels)}
                 judgement = judge(
                     conn,
                     case,

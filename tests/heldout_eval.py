@@ -78,8 +78,9 @@ class Result:
     errors: list[str] = field(default_factory=list)  # (answer, point, fp|fn) for tuning
 
 
-def answers_in(split: str) -> Iterator[tuple[str, str, Path]]:
-    for case_dir in sorted((HELDOUT / split).iterdir()):
+def answers_in(split: str, root: Path = HELDOUT) -> Iterator[tuple[str, str, Path]]:
+    """(case id, style, path) of every answer of ``split`` under ``root``, in order."""
+    for case_dir in sorted((root / split).iterdir()):
         for path in sorted(case_dir.iterdir()):
             yield case_dir.name, path.stem, path
 
@@ -98,9 +99,9 @@ def report_for(path: Path, case: Case, framework: Framework) -> Report:
     )
 
 
-def labelled_points(case_id: str) -> list[str]:
+def labelled_points(case_id: str, labels: Path = LABELS) -> list[str]:
     """The ids on the labellers' rubric sheet for this case (rubric v1)."""
-    lines = (LABELS / "points" / f"{case_id}.txt").read_text(encoding="utf-8").split()
+    lines = (labels / "points" / f"{case_id}.txt").read_text(encoding="utf-8").split()
     return [line.split(":", 1)[1] for line in lines]
 
 
