@@ -121,13 +121,19 @@ def test_markdown_reference_notes_join_their_wrapped_lines_and_keep_items():
         "\n"
         "A closing paragraph that was\nwrapped short."
     )
-    assert unwrap(notes, markdown=True) == (
-        "- **Task**: for every candidate (user, ad, context) that survives retrieval, output "
-        "pCTR = P(click | impression). Pointwise binary classification.\n"
-        "- **Calibration**: eCPM = bid x pCTR x 1,000.\n"
-        "\n"
-        "A closing paragraph that was wrapped short."
-    )
+    from rich.console import Console
+
+    from mlsd.ui.feedback import notes_view
+
+    console = Console(width=200, color_system=None, force_terminal=False)
+    with console.capture() as shown:
+        console.print(notes_view(notes))
+    assert [line.rstrip() for line in shown.get().splitlines() if line.strip()] == [
+        " • Task: for every candidate (user, ad, context) that survives retrieval, output "
+        "pCTR = P(click | impression). Pointwise binary classification.",
+        " • Calibration: eCPM = bid x pCTR x 1,000.",
+        "A closing paragraph that was wrapped short.",
+    ]
 
 
 def test_typed_answers_unwrap_only_where_they_were_wrapped():

@@ -63,12 +63,11 @@ def wrapped(line: str, following: str, width: int) -> bool:
     return len(line) >= 0.7 * width or (overflows and len(line) >= 0.5 * width)
 
 
-def unwrap(text: str, *, markdown: bool = False) -> str:
+def unwrap(text: str) -> str:
     """The text with wrapping breaks joined into spaces, for a view that wraps it again.
 
-    Breaks the writer meant and blank lines stay. ``markdown`` is for text written as
-    Markdown (a case's reference notes), where a single line break is only wrapping
-    unless the next line starts an item: an indented continuation of a list item joins it.
+    Breaks the writer meant and blank lines stay. (A case's reference notes are Markdown,
+    rendered as such by the views, which join their wrapped lines themselves.)
     """
     paras = paragraphs(text)
     width = wrap_width(paras)
@@ -76,10 +75,7 @@ def unwrap(text: str, *, markdown: bool = False) -> str:
     for lines in paras:
         joined = lines[0]
         for prev, line in itertools.pairwise(lines):
-            if markdown:
-                soft = ITEM_START.match(line.strip()) is None
-            else:
-                soft = wrapped(prev, line, width)
+            soft = wrapped(prev, line, width)
             joined += " " + line.strip() if soft else "\n" + line
         out.append(joined)
     return "\n\n".join(out)
