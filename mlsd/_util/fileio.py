@@ -16,12 +16,8 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
     An existing file is only replaced with ``force``; a missing folder is an error, not
     something we create behind the user's back.
     """
+    check_target(path, force=force)
     folder = path.parent
-    if not folder.is_dir():
-        raise MlsdError(f"{path}: the folder {folder} does not exist")
-    refuse_special(path)
-    if path.exists() and not force:
-        raise MlsdError(f"{path} already exists; use --force to overwrite it")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -40,12 +36,19 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
     return path
 
 
-def refuse_special(path: Path) -> None:
-    """Writing goes to a new file renamed into place, so a target that exists must be a
+def check_target(path: Path, *, force: bool = False) -> None:
+    """Whether mlsd may write ``path``: its folder exists, and it is new (or ``force``).
+
+    Writing goes to a new file renamed into place, so a target that exists must be a
     regular file: with ``--force`` it would otherwise swap a folder's name, a FIFO or (as
-    root) a device such as /dev/null for a plain file."""
+    root) a device such as /dev/null for a plain file.
+    """
+    if not path.parent.is_dir():
+        raise MlsdError(f"{path}: the folder {path.parent} does not exist")
     if path.exists() and not path.is_file():
         raise MlsdError(f"{path} is not a regular file; mlsd writes only to a file")
+    if path.exists() and not force:
+        raise MlsdError(f"{path} already exists; use --force to overwrite it")
 
 
 def _mode_for(path: Path) -> int:

@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from mlsd._util.fileio import refuse_special, write_atomic
+from mlsd._util.fileio import check_target, write_atomic
 from mlsd.cases.models import Framework, RubricPoint
 from mlsd.errors import MlsdError
 from mlsd.log import reviews
@@ -83,9 +83,7 @@ def export_cards(
             import genanki  # type: ignore[import-untyped]  # noqa: F401  # no hints; only checks it is there
         except ImportError:
             raise MlsdError(NO_GENANKI) from None
-    refuse_special(path)
-    if path.exists() and not force:
-        raise MlsdError(f"{path} already exists; choose another name or add --force")
+    check_target(path, force=force)  # before the cards are built; the deck writer relies on it
     cards = missed_faces(store, dirs, framework, now)
     if fmt == "md":
         return write_atomic(path, markdown(cards), force=force), len(cards)
@@ -98,7 +96,8 @@ def anki_tag(text: str) -> str:
 
 
 def write_deck(path: Path, cards: list[tuple[CardFace, int]]) -> Path:
-    """An Anki package, written beside the target and moved into place whole."""
+    """An Anki package, written beside the target and moved into place whole (the
+    target already passed ``check_target``)."""
     import html
 
     import genanki  # genanki ships no type hints: it is Any here, used per its docs
@@ -131,8 +130,6 @@ def write_deck(path: Path, cards: list[tuple[CardFace, int]]) -> Path:
                 tags=[anki_tag(card.case_id), anki_tag(card.step_id)],
             )
         )
-    if not path.parent.is_dir():
-        raise MlsdError(f"{path}: the folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".apkg", dir=path.parent)
     os.close(fd)
     try:
