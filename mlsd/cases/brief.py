@@ -19,7 +19,7 @@ class StepBrief:
     title: str
     goal: str
     minutes: float
-    prompts: list[str]  # the framework's generic prompts, then the case's own
+    prompts: list[str]  # generic prompts (less those about points the case drops), then its own
 
 
 @dataclass(frozen=True)
