@@ -23,6 +23,8 @@ from tests.scripted import ScriptedPrompter
 F2 = "\x1bOQ"
 _CSI = re.compile(r"\x1b\[([?>=]?)([0-9;]*)([ -/]*[@-~])")
 _OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+# An escape sequence cut off by the end of one read: its rest comes with the next.
+_CUT = re.compile(r"\x1b(?:\[[?>=]?[0-9;]*[ -/]*|\][^\x07\x1b]*\x1b?)?\Z")
 
 
 class Terminal:
@@ -33,6 +35,7 @@ class Terminal:
         self.grid = [[" "] * cols for _ in range(rows)]
         self.y = self.x = 0
         self.autowrap = True
+        self.pending = ""  # the start of an escape sequence the last read cut off
 
     def lines(self) -> list[str]:
         return ["".join(row).rstrip() for row in self.grid]
@@ -86,11 +89,15 @@ class Terminal:
             self.autowrap = final == "h"
 
     def feed(self, data: str) -> None:
+        data, self.pending = self.pending + data, ""
         i = 0
         while i < len(data):
             char = data[i]
             if char == "\x1b":
                 match = _CSI.match(data, i) or _OSC.match(data, i)
+                if match is None and _CUT.match(data, i):
+                    self.pending = data[i:]
+                    return
                 if match is None:
                     i += 2  # ESC and one more character (keypad modes and the like)
                     continue
