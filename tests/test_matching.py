@@ -330,6 +330,8 @@ def test_a_typed_question_in_other_words_finds_its_clarification():
         (["graph neural"], "The end state would be a graph neural network over the whole graph."),
         (["graph neural"], "Long-term, we could try a graph neural network."),
         (["feature store"], "A feature store sounds good, but we do not need one... or that."),
+        (["focal loss"], "We'd use SMOTE or undersampling, maybe focal loss."),
+        (["hashing trick"], "Embeddings for the IDs, and perhaps also the hashing trick."),
     ],
 )
 def test_deferred_and_rejected_mentions_do_not_count(phrases: list[str], text: str) -> None:
@@ -352,6 +354,7 @@ def test_deferred_and_rejected_mentions_do_not_count(phrases: list[str], text: s
             ["memory"],
             "Long-term memory is separate from the session context, and users can edit it.",
         ),
+        (["focal loss"], "Focal loss, maybe with gamma 2, keeps the rare positives in play."),
     ],
 )
 def test_committed_mentions_next_to_a_hedge_still_count(phrases: list[str], text: str) -> None:

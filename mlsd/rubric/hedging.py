@@ -26,7 +26,8 @@ _DEFERS_BACK = re.compile(
     r"\b(?:so|but|and)\s+(?:i|we)(?:['’]d|['’]ll|\s+would|\s+will|\s+can|\s+could)?\s+"
     r"(?:just\s+|probably\s+)?(?:(?:defer|park|postpone)\s+(?:it|them|those|that|these)\b|"
     r"(?:ignore|skip)\s+(?:it|them|those|that|these)\s+(?:for\s+now|in\s+v1|at\s+first)\b|"
-    r"(?:don['’]t|do\s+not)\s+(?:think\s+(?:we|i)\s+)?(?:need|want)\s+(?:it|them|those|that|this|these)\b)",
+    r"(?:don['’]t|do\s+not)\s+(?:think\s+(?:we|i)\s+)?(?:need|want)\s+(?:it|them|those|that|this|these)\b|"
+    r"(?:just\s+)?(?:start|begin|stick)\s+with\b)",
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(
@@ -109,8 +110,17 @@ def _sentence_deferred(sentence: str) -> bool:
     return _DEFERRED_SENTENCE.search(sentence) is not None
 
 
+# A hedge just before the name: "we'd use negative downsampling or maybe SMOTE".
+_HEDGED_BEFORE = re.compile(
+    r"\b(?:maybe|perhaps|possibly)\s+(?:(?:even|also|some|a|an|the|use|add|try|do)\s+){0,3}\Z",
+    re.IGNORECASE,
+)
+
+
 def deferred(text: str, start: int, end: int) -> bool:
     """Is the claim around ``text[start:end]`` put off ("overkill for v1", "later")?"""
+    if _HEDGED_BEFORE.search(text, max(0, start - 40), start):
+        return True
     s_lo, s_hi = _sentence(text, start, end)
     sentence = text[s_lo:s_hi]
     if _sentence_deferred(sentence):
