@@ -249,3 +249,66 @@ def test_a_card_whose_due_is_not_a_time_is_rebuilt_from_its_log(due, run, monkey
     with open_store() as store:
         rebuilt = dict(store.conn.execute("SELECT point_id, due FROM review_cards").fetchall())
     assert rebuilt == good
+
+
+def test_an_interactive_review_with_the_database_locked_asks_nothing(run, monkeypatch):
+    """It listed the due cards, asked for a recall, then failed on the first rating: what
+    was typed and rated was gone. Now it says so before the first card."""
+    import sqlite3
+
+    from mlsd.log.store import db_path
+
+    monkeypatch.setattr("mlsd.log.store.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("mlsd.cli.review.now", lambda: TUESDAY)
+    monkeypatch.setattr("mlsd.cli._running.require_terminal", lambda *_: None)
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    run("progress", "--json")  # scores cached: the review itself needs no write to list
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "mlsd.ui.review_view.TerminalReviewAsker.front", lambda *a: asked.append("front")
+    )
+    locker = sqlite3.connect(db_path(), isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("review")
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert result.code == 1
+    assert "Ratings could not be saved, so the review has not started" in result.err
+    assert "locked by another running mlsd" in result.err
+    assert "Traceback" not in result.err
+    assert asked == []
+
+
+def test_a_rating_that_cannot_be_stored_stops_the_review_keeping_those_before(monkeypatch):
+    """Another mlsd takes the write lock mid-review: the review stops at that rating and
+    says why; every rating before it is stored."""
+    import sqlite3
+
+    from mlsd.log.store import db_path
+
+    monkeypatch.setattr("mlsd.log.store.BUSY_TIMEOUT_MS", 100)
+    at(MONDAY, monkeypatch)
+    practise("ctr-prediction-shallow")
+    locker = sqlite3.connect(db_path(), isolation_level=None)
+
+    class LockingAsker(Asker):
+        def rate(self, intervals):
+            if len(self.hits) == 3:
+                locker.execute("BEGIN IMMEDIATE")
+            return super().rate(intervals)
+
+    with open_store() as store:
+        store.conn.execute("PRAGMA busy_timeout = 100")
+        items, _ = due_cards(store, case_dirs([]), load_framework(), TUESDAY)
+        try:
+            result = run_review(store, items[:5], LockingAsker(), lambda: TUESDAY)
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        logged = store.conn.execute("SELECT COUNT(*) FROM review_log WHERE source = 'review'")
+        assert logged.fetchone()[0] == 2
+    assert (result.reviewed, result.left) == (2, 3)
+    assert "locked by another running mlsd" in result.unsaved

@@ -85,11 +85,18 @@ def review(
 
         require_terminal("See what is due with: mlsd review --due (or --due --json).")
         if scores.busy:
-            # The ratings about to be given must reach the file, not the in-memory cache.
-            from mlsd.log.reviews import drop_overlay
-
-            drop_overlay(store)
+            raise MlsdError(f"Another mlsd is writing to the session database. {_NOT_STARTED}")
+        try:
+            store.check_writable()  # before the first card: nothing typed is ever lost
+        except MlsdError as exc:
+            raise MlsdError(f"{exc.message} {_NOT_STARTED}") from None
         _run(store, share, len(items) - len(share), console)
+
+
+_NOT_STARTED = (
+    "Ratings could not be saved, so the review has not started. "
+    "mlsd review --due lists what is due."
+)
 
 
 def _run(store: Store, items: list[DueCard], later: int, console: Console) -> None:
@@ -104,6 +111,14 @@ def _run(store: Store, items: list[DueCard], later: int, console: Console) -> No
         raise typer.Exit(130) from None
     left = f"; {result.left} still due (mlsd review)" if result.left else ""
     rest = f"; {later} more wait for another day (daily limit: --limit N)" if later else ""
+    if result.unsaved:
+        typer.echo(
+            f"\nStopped: that rating could not be saved. {result.unsaved}\n"
+            f"The {result.reviewed} rating{'s' * (result.reviewed != 1)} before it "
+            f"{'are' if result.reviewed != 1 else 'is'} saved{left}.",
+            err=True,
+        )
+        raise typer.Exit(1)
     typer.echo(f"Reviewed {result.reviewed}{left}{rest}.", err=True)
 
 

@@ -329,6 +329,13 @@ class Store:
             rows = self.conn.execute(sql).fetchall()
         return [_summary(r) for r in rows]
 
+    def check_writable(self) -> None:
+        """Raise ``StoreError`` now if a write would fail (another mlsd holds the write
+        lock, the disk is read-only): before asking the user for anything to save."""
+        with self._errors("write to"):
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("ROLLBACK")
+
     def integrity_ok(self) -> bool:
         with self._errors("check"):
             return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal, Protocol, TypedDict
 
 from mlsd.cases.models import Framework, RubricPoint
+from mlsd.errors import StoreError
 from mlsd.log import reviews
 from mlsd.log.reviews import CardRow
 from mlsd.log.store import Store
@@ -191,6 +192,7 @@ class ReviewResult:
     reviewed: int
     left: int
     ratings: dict[int, int]  # rating -> how many
+    unsaved: str = ""  # why the review stopped at a rating it could not store
 
 
 def run_review(
@@ -214,7 +216,11 @@ def run_review(
         rating = asker.rate(schedule.next_intervals(card, now))
         if rating is None:
             break
-        schedule.rate(store, item.row, rating, now)
+        try:
+            schedule.rate(store, item.row, rating, now)
+        except StoreError as exc:  # the ratings before this one are stored
+            reviewed = sum(done.values())
+            return ReviewResult(reviewed, len(items) - reviewed, dict(done), exc.message)
         done[rating] += 1
     reviewed = sum(done.values())
     return ReviewResult(reviewed, len(items) - reviewed, dict(done))
