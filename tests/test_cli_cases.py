@@ -312,3 +312,20 @@ def test_lint_of_a_nearly_done_case_reports_every_problem_at_its_line(run, write
     assert result.err.splitlines()[:-1] == [str(p) for p in lint_file(path)]
     assert len(result.err.splitlines()) == 3
     assert "draft" not in result.err
+
+
+def test_an_error_on_a_terminal_wraps_between_words_at_its_width(tmp_path):
+    """At 60 columns the terminal used to cut the message wherever the line ran out,
+    words and commands included."""
+    import pexpect
+
+    from tests.pty_helpers import spawn
+
+    child = spawn(tmp_path / "home", "review", "--json", size=(24, 60))
+    child.expect(pexpect.EOF)
+    lines = [line for line in child.before.replace("\r", "").split("\n") if line.strip()]
+    assert lines[0].startswith("mlsd: --json lists the due cards")
+    assert len(lines) >= 2 and all(len(line) <= 60 for line in lines), lines
+    assert lines[1].startswith("  ")  # continuation lines are indented
+    said = "--json lists the due cards: use it with --due (mlsd review --due --json)"
+    assert " ".join(line.strip() for line in lines) == f"mlsd: {said}"  # no word cut
