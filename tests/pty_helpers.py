@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -53,6 +54,12 @@ def spawn(
         dimensions=(rows, cols),
         cwd=str(cwd) if cwd else None,
     )
+
+
+def loose(text: str) -> str:
+    """A pattern for ``text`` however a message was wrapped: an error on a terminal is
+    wrapped between words at its width, so any space may be a line break and indent."""
+    return r"\s+".join(re.escape(word) for word in text.split())
 
 
 def start_answering(child: pexpect.spawn) -> None:
