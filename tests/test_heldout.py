@@ -24,3 +24,15 @@ def test_the_evaluation_counts_every_point_of_every_dev_answer():
     result = evaluate("dev")
     assert result.overall.answers == sum(1 for _ in answers_in("dev"))
     assert result.overall.tp + result.overall.fp + result.overall.fn > 0
+
+
+def test_what_the_feedback_says_of_its_accuracy_is_what_the_test_half_measures():
+    from mlsd.ui.feedback import MISSES, WRONG_CREDITS
+
+    overall = evaluate("test").overall
+
+    def one_in(phrase: str) -> float:
+        return 1 / int(phrase.removeprefix("1 in "))
+
+    assert abs((1 - overall.recall) - one_in(MISSES)) < 0.05, overall.recall
+    assert abs((1 - overall.precision) - one_in(WRONG_CREDITS)) < 0.05, overall.precision

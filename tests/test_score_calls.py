@@ -88,3 +88,11 @@ def test_score_with_no_argument_skips_interviews(run, tmp_path):
     assert result.code == 0, result.err
     assert json.loads(result.out)["case"]["id"] == "ctr-prediction"
     assert sid  # the practice session was the one scored
+
+
+def test_the_feedback_says_how_often_the_scorer_is_wrong_and_how_to_correct_it(run, tmp_path):
+    sid = _practise(run, tmp_path)
+    out = " ".join(run("score", sid, "--no-pager").out.split())
+    assert "the scorer misses about 1 in 4 of the points people made" in out
+    assert "wrongly credits about 1 in 5 (docs/scoring.md)" in out
+    assert "--accept ID or --reject ID" in out

@@ -65,6 +65,12 @@ def _where(point: PointResult, step: StepReport, titles: dict[str, str]) -> str:
     return f"  (in your follow-up answer, {place})" if ev.follow_up else f"  (made in {place})"
 
 
+# Measured on the held-out test half (docs/scoring.md; tests/test_heldout.py holds these
+# to the figures): 1 - recall and 1 - precision, as a candidate would say them.
+MISSES = "1 in 4"
+WRONG_CREDITS = "1 in 5"
+
+
 def header(report: Report) -> Text:
     text = Text()
     text.append(f"Feedback: {report.case_title}", style="bold")
@@ -267,9 +273,10 @@ def feedback_view(report: Report, *, reveal: bool = False) -> RenderableType:
     parts += [step_view(step, titles, reveal=reveal) for step in report.steps]
     parts.append(
         Text(
-            "Scorer wrong about a point? Record your own call with "
-            f"{command('score', 'SESSION', '--accept', 'ID')} or --reject ID (the id is in "
-            "brackets after each point).",
+            f"On answers it was never tuned on, the scorer misses about {MISSES} of the points "
+            f"people made and wrongly credits about {WRONG_CREDITS} (docs/scoring.md). Wrong about a "
+            f"point? Record your own call with {command('score', 'SESSION', '--accept', 'ID')} "
+            "or --reject ID (the id is in brackets after each point).",
             style="muted",
         )
     )
