@@ -24,3 +24,16 @@ def test_ci_runs_the_readme_test_command_verbatim():
     test_command = shell_blocks()[1].strip()
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
+
+
+def test_the_answers_file_example_names_real_clarifications_and_steps():
+    import yaml
+
+    from mlsd.cases.catalog import load_case, load_framework
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    example = yaml.safe_load(re.findall(r"```yaml\n(.*?)\n```", text, flags=re.DOTALL)[0])
+    framework = load_framework()
+    case = load_case(REPO / "cases" / f"{example['case']}.yaml", framework)
+    assert set(example["clarifications"]) <= {c.id for c in case.clarifications}
+    assert set(example["answers"]) | set(example["follow_ups"]) <= set(framework.step_ids)
