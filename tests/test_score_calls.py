@@ -40,6 +40,7 @@ def test_accept_and_reject_are_stored_shown_apart_and_exported(run, tmp_path):
 
     result = run("score", sid, "--json", "--reject", credited, "--accept", missed)
     assert result.code == 0, result.err
+    assert f"Saved your calls: accepted {missed}; rejected {credited}." in result.err
     after = json.loads(result.out)
     assert after["coverage"] == before["coverage"]  # the scorer's own figure is untouched
     assert after["with_your_calls"]["accepted"] == 1
@@ -96,3 +97,44 @@ def test_the_feedback_says_how_often_the_scorer_is_wrong_and_how_to_correct_it(r
     assert "the scorer misses about 1 in 4 of the points people made" in out
     assert "wrongly credits about 1 in 5 (docs/scoring.md)" in out
     assert "--accept ID or --reject ID" in out
+
+
+def test_latest_means_the_latest_with_answers_and_resume_never_replays_a_finished_one(
+    run, tmp_path, monkeypatch
+):
+    """After an interview, `score latest` refused ("it has a scorecard"); `resume` with
+    nothing paused replayed the finished session's summary and scheduled its reviews again."""
+    from mlsd.cli.practice import _resolve
+
+    sid = _practise(run, tmp_path)
+    with open_store() as store:
+        paused = store.create_session(
+            case_id="ctr-prediction",
+            case_path="",
+            case_title="Ad click-through-rate prediction",
+            mode="practice",
+            level="senior",
+            minutes=45,
+        )
+        store.set_status(paused, "paused")
+        interview = store.create_session(
+            case_id="ctr-prediction",
+            case_path="",
+            case_title="Ad click-through-rate prediction",
+            mode="interview",
+            level="senior",
+            minutes=45,
+        )
+        store.set_status(interview, "finished")
+        assert _resolve(store, "latest").id == paused  # not the newer, finished interview
+    scored = json.loads(run("score", "latest", "--json").out)  # the one with answers
+    assert [s["attempted"] for s in scored["steps"]][:2] == [True, False]
+    monkeypatch.setattr("mlsd.cli.practice.require_terminal", lambda *_: None)
+    again = run("resume", sid[:8])
+    assert again.code == 1
+    assert f"session {sid[:8]} is finished, so there is nothing to resume" in again.err
+    assert f"mlsd score {sid[:8]}" in again.err and "Scheduled" not in again.out
+    with open_store() as store:
+        store.set_status(paused, "finished")
+    nothing = run("resume")
+    assert nothing.code == 1 and "no paused session to resume" in nothing.err

@@ -20,7 +20,7 @@ from mlsd.cli._options import (
     SessionArg,
 )
 from mlsd.cli._running import require_terminal, run_saving, session_held
-from mlsd.cli.app import options
+from mlsd.cli.app import FLAG, options
 
 if TYPE_CHECKING:
     from mlsd._util.levels import Level
@@ -33,6 +33,7 @@ TakeOverOpt = Annotated[
     typer.Option(
         "--take-over",
         help="The session is open in another terminal: stop it there (it saves) and continue here.",
+        metavar=FLAG,
     ),
 ]
 
@@ -131,12 +132,24 @@ def _not_for(ai: bool, what: str) -> None:
 
 
 def _resolve(store: Store, ref: str) -> SessionRecord:
-    """The session, or where the text kept from a deleted one is."""
-    from mlsd.errors import SessionNotFoundError
+    """The session to continue (``latest``: the latest not finished), or where the text
+    kept from a deleted one is. A finished session has nothing to continue: say what to
+    do with it instead of replaying its summary."""
+    from mlsd._util.program import command
+    from mlsd.errors import MlsdError, SessionNotFoundError
     from mlsd.log.recovery import find
 
+    if ref == "latest":
+        rows = store.list_sessions()
+        open_ = next((r for r in rows if r.status != "finished"), None)
+        if open_ is None:
+            last = f" (the latest, {rows[0].short_id}, is finished)" if rows else ""
+            raise SessionNotFoundError(
+                f"no paused session to resume{last}. Start one with: {command('practice')}"
+            )
+        return store.load(open_.id)
     try:
-        return store.resolve(ref)
+        record = store.resolve(ref)
     except SessionNotFoundError as exc:
         kept = find(ref)
         if not kept:
@@ -145,6 +158,18 @@ def _resolve(store: Store, ref: str) -> SessionRecord:
             f"{exc.message}. Text that could not be saved to it is kept in: "
             + ", ".join(str(p) for p in kept)
         ) from None
+    if record.status == "finished":
+        short = record.short_id
+        after = (
+            f"write its scorecard with: {command('export', short)}"
+            if record.mode == "interview"
+            else f"see what you covered with: {command('score', short)}"
+        )
+        raise MlsdError(
+            f"session {short} is finished, so there is nothing to resume; {after}. "
+            f"Practise the case again with: {command('practice', record.case_id)}"
+        )
+    return record
 
 
 def _session_case(record: SessionRecord, dirs: list[Path], framework: Framework) -> Case:

@@ -11,7 +11,10 @@ from mlsd.cli._options import ModelOpt, ScoreLevelOpt
 from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options
 
 if TYPE_CHECKING:
+    from mlsd._util.levels import Level
+    from mlsd.cases.models import Case, Framework
     from mlsd.log.records import SessionRecord
+    from mlsd.rubric.scoring import Report
 
 MAX_DOC_BYTES = 5 * 1024 * 1024
 
@@ -87,7 +90,6 @@ def score(
     from mlsd.errors import MlsdError
     from mlsd.rubric.docsplit import SplitDoc
     from mlsd.rubric.report_json import report_to_json
-    from mlsd.rubric.scoring import Report
     from mlsd.rubric.scoring import score as score_answers
 
     wanted = level.level if level is not None else None
@@ -113,20 +115,9 @@ def score(
             the_case, framework, doc.answers, level=wanted or "senior", clarifications_asked=None
         )
     else:
-        from mlsd.documents.review import review_session
-        from mlsd.log.store import open_store
-
-        with open_store() as store:
-            record, the_case, report = review_session(
-                store,
-                target,
-                options(ctx).dirs(),
-                framework,
-                level=wanted,
-                accept=accept or [],
-                reject=reject or [],
-                undo=undo or [],
-            )
+        record, the_case, report = _score_stored(
+            target, options(ctx).dirs(), framework, wanted, accept or [], reject or [], undo or []
+        )
     from mlsd.cli.ai import judge_json_block, judge_report, print_judged
 
     judged = (
@@ -158,6 +149,38 @@ def score(
             console.print(doc_reading_view(doc, titles))
         console.print(feedback_view(report, reveal=reveal))
         print_judged(console, judged)
+
+
+def _score_stored(
+    target: str | None,
+    dirs: list[Path],
+    framework: Framework,
+    level: Level | None,
+    accept: list[str],
+    reject: list[str],
+    undo: list[str],
+) -> tuple[SessionRecord, Case, Report]:
+    """A stored session's report, after storing the candidate's calls and saying so on
+    stderr (the report itself is long)."""
+    from mlsd.documents.review import review_session
+    from mlsd.log.store import open_store
+
+    with open_store() as store:
+        scored = review_session(
+            store, target, dirs, framework, level=level, accept=accept, reject=reject, undo=undo
+        )
+    said = [
+        f"{verb} {', '.join(points)}"
+        for verb, points in (("accepted", accept), ("rejected", reject), ("took back", undo))
+        if points
+    ]
+    if said:
+        typer.echo(
+            f"Saved your calls: {'; '.join(said)}. The report shows them as yours, "
+            "beside the scorer's verdict.",
+            err=True,
+        )
+    return scored
 
 
 def read_doc(path: Path) -> str:

@@ -18,9 +18,10 @@ from mlsd.rubric.scoring import Report
 
 
 def latest_with_answers(store: Store) -> str:
-    """The most recently used practice session that has answers (never an interview)."""
+    """The most recently used practice session or drill that has answers (an interview
+    stores a scorecard, not answers)."""
     for row in store.list_sessions():
-        if row.mode == "practice" and row.steps_answered:
+        if row.mode != "interview" and row.steps_answered:
             return row.id
     raise SessionNotFoundError(
         "no practice session with answers yet. Start one with: mlsd practice"
@@ -43,7 +44,11 @@ def review_session(
     Each call is an event in the session's log, shown as the candidate's own and kept
     apart from the scorer's verdict in every figure; ``undo`` takes a call back.
     """
-    record = store.load(latest_with_answers(store) if ref is None else store.resolve_id(ref))
+    # To score, "latest" means the latest with answers: an interview has none.
+    if ref is None or ref == "latest":
+        record = store.load(latest_with_answers(store))
+    else:
+        record = store.load(store.resolve_id(ref))
     if record.mode == "interview":
         raise MlsdError(
             f"session {record.short_id} is an interview: it has a scorecard, not answers to "
