@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -329,3 +330,27 @@ def test_an_error_on_a_terminal_wraps_between_words_at_its_width(tmp_path):
     assert lines[1].startswith("  ")  # continuation lines are indented
     said = "--json lists the due cards: use it with --due (mlsd review --due --json)"
     assert " ".join(line.strip() for line in lines) == f"mlsd: {said}"  # no word cut
+
+
+def test_no_option_in_any_help_is_labelled_with_a_python_type():
+    """Typer labels a flag `<bool>` (`mlsd list --json <bool>`, though `--json true` is
+    refused) and a number `<float range>`: every option names what it takes, or nothing."""
+    from typer.core import TyperGroup, TyperOption
+    from typer.main import get_command
+
+    from mlsd.cli import app
+
+    unlabelled: list[str] = []
+
+    def walk(command: object, path: str) -> None:
+        if isinstance(command, TyperGroup):
+            for name in command.list_commands(None):  # type: ignore[arg-type]
+                walk(command.get_command(None, name), f"{path} {name}")  # type: ignore[arg-type]
+        for param in getattr(command, "params", []):
+            if isinstance(param, TyperOption) and param.name != "help":
+                shown = param.display_type_rich(None)  # type: ignore[arg-type]
+                if shown is not None and re.search(r"<(?:bool|int|float|str)\b", shown):
+                    unlabelled.append(f"{path} {param.opts[0]} {shown}")
+
+    walk(get_command(app), "mlsd")
+    assert unlabelled == []

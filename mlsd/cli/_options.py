@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from mlsd._util.levels import LEVELS, Level
+from mlsd.cli.app import FLAG
 
 
 class LevelChoice(str, Enum):
@@ -32,6 +33,7 @@ MinutesOpt = Annotated[
         min=0,
         max=MAX_MINUTES,
         help="Interview length; step budgets scale to it. 0 = untimed.",
+        metavar="MINUTES",
     ),
 ]
 LevelOpt = Annotated[
@@ -60,7 +62,7 @@ AnswersOpt = Annotated[
     ),
 ]
 EditorOpt = Annotated[
-    bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.")
+    bool, typer.Option("--editor", help="Write every answer in $VISUAL / $EDITOR.", metavar=FLAG)
 ]
 SessionArg = Annotated[
     str, typer.Argument(metavar="SESSION", help="Session id, unique prefix, or 'latest'.")
@@ -81,5 +83,6 @@ AiOpt = Annotated[
         "--ai",
         help="An AI interviewer (needs a model): follow-ups on what you wrote, and "
         "your own clarifying questions answered from the case.",
+        metavar=FLAG,
     ),
 ]

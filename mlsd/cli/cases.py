@@ -15,7 +15,7 @@ import typer
 
 from mlsd._util.program import command
 from mlsd._util.textsafe import echo, json_text
-from mlsd.cli.app import no_pager, options
+from mlsd.cli.app import FLAG, no_pager, options
 
 cases_app = typer.Typer(help="Validate, lint and write case files.", no_args_is_help=True)
 
@@ -29,9 +29,11 @@ class ShowFormat(str, Enum):
 def list_cases(
     ctx: typer.Context,
     tag: Annotated[
-        str | None, typer.Option("--tag", "-t", help="Only cases with this tag.")
+        str | None, typer.Option("--tag", "-t", help="Only cases with this tag.", metavar="TAG")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for tooling.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON for tooling.", metavar=FLAG)
+    ] = False,
 ) -> None:
     """List the case studies you can practise."""
     from mlsd.cases.index import listing
@@ -70,13 +72,16 @@ def show(
     fmt: Annotated[
         ShowFormat, typer.Option("--format", "-f", help="text, json or md (Markdown to hand out).")
     ] = ShowFormat.text,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Same as --format json.", metavar=FLAG)
+    ] = False,
     interviewer: Annotated[
         bool,
         typer.Option(
             "--interviewer",
             help="The interviewer's guide instead (Markdown): key points, probes, follow-ups, "
             "hints. Spoilers: for the person running the interview.",
+            metavar=FLAG,
         ),
     ] = False,
 ) -> None:
@@ -153,7 +158,9 @@ def lint(
     every: Annotated[
         bool,
         typer.Option(
-            "--all", help="List every problem at its line, even for a draft (default: a checklist)."
+            "--all",
+            help="List every problem at its line, even for a draft (default: a checklist).",
+            metavar=FLAG,
         ),
     ] = False,
 ) -> None:
@@ -203,7 +210,9 @@ def new(
     folder: Annotated[
         Path, typer.Option("--dir", "-d", help="Folder to write ID.yaml in.", file_okay=False)
     ] = Path(),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing file.", metavar=FLAG)
+    ] = False,
 ) -> None:
     """Write a skeleton case file that validates; `mlsd cases lint` flags it until filled in."""
     from mlsd.cases.authoring import write_skeleton

@@ -42,7 +42,12 @@ def drill(
     minutes: Annotated[
         float,
         typer.Option(
-            "--minutes", "-m", min=0, max=MAX_MINUTES, help="Time for the step. 0 = untimed."
+            "--minutes",
+            "-m",
+            min=0,
+            max=MAX_MINUTES,
+            help="Time for the step. 0 = untimed.",
+            metavar="MINUTES",
         ),
     ] = 5,
     answers: AnswersOpt = None,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from mlsd.cli._options import SessionArg
-from mlsd.cli.app import options
+from mlsd.cli.app import FLAG, options
 
 
 class ExportFormat(str, Enum):
@@ -43,9 +43,13 @@ def export(
     ] = ExportFormat.md,
     with_feedback: Annotated[
         bool,
-        typer.Option("--with-feedback", help="Add the coverage feedback (an appendix in md)."),
+        typer.Option(
+            "--with-feedback", help="Add the coverage feedback (an appendix in md).", metavar=FLAG
+        ),
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing file.", metavar=FLAG)
+    ] = False,
 ) -> None:
     """Write a session as a design doc for review, or as JSON for tooling."""
     from mlsd.cases.catalog import load_framework

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlsd._util.textsafe import controls_visible, echo, json_text
-from mlsd.cli.app import NoPagerOpt, no_pager
+from mlsd.cli.app import FLAG, NoPagerOpt, no_pager
 
 sessions_app = typer.Typer(
     help="List, show and delete your stored sessions.", invoke_without_command=True
@@ -18,9 +18,11 @@ sessions_app = typer.Typer(
 @sessions_app.callback()
 def sessions(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for tooling.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON for tooling.", metavar=FLAG)
+    ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")
+        int, typer.Option("--limit", "-n", min=1, help="Show at most this many.", metavar="N")
     ] = 50,
 ) -> None:
     """List sessions, most recent first."""
@@ -67,7 +69,9 @@ def show(
 @sessions_app.command("delete")
 def delete(
     session: Annotated[str, typer.Argument(metavar="SESSION", help="Session id or unique prefix.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.", metavar=FLAG)
+    ] = False,
 ) -> None:
     """Delete a session and everything recorded in it."""
     import sys
