@@ -311,3 +311,29 @@ def test_the_status_line_fits_60_columns_even_when_over_time(store, ctr):
         assert len(runner.status_line(step_id)) <= 60
         assert "over by" in runner.status_line(step_id)
         runner.stop_clock()
+
+
+def test_a_command_in_a_follow_up_never_throws_it_away_and_pause_pauses(store, ctr):
+    """`/hint` or `/back` at a follow-up said "Commands apply to the main answer" and left
+    it unanswered; `/pause` moved on to the next step, its clock running."""
+    case, _ = ctr
+    replies = ["done", "Requirements.", "/hint", "/back", "/pause"]
+    runner, ui = _practice(store, ctr, replies)
+    outcome = runner.run()
+    assert outcome.paused
+    notes = ui.kinds("note")
+    assert sum("In a follow-up, type one of these" in n for n in notes) == 2
+    assert "/hint" not in ui.statuses[-1] and "/pause" in ui.statuses[-1]
+    (asked,) = outcome.record.follow_ups
+    assert asked.draft and not asked.answer  # still open: asked again on resume
+    assert "data" not in outcome.record.answers and "data" not in outcome.record.skipped
+    again = Practice(
+        store,
+        outcome.record.id,
+        case,
+        load_framework(),
+        ScriptedPrompter(["My answer to it.", "/pause"]),
+        clock=FakeClock(),
+    )
+    resumed = again.run()
+    assert [f.answer for f in resumed.record.follow_ups] == ["My answer to it."]

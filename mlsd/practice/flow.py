@@ -140,10 +140,14 @@ class Practice(Run):
         if resumed:
             done = [s.title for s in self.framework.steps if s.id in self.record.answers]
             where = self.framework.step(step_id).title if step_id else "the summary"
+            open_ = self.record.follow_ups[-1] if self.record.follow_ups else None
+            if open_ is not None and open_.draft:  # asked again first
+                where = f"the follow-up to {self.framework.step(open_.step_id).title}"
             self.ui.note(
                 f"Continuing at {where}. Answered so far: {', '.join(done) or 'nothing yet'}."
             )
-        self._finish_draft_follow_up()
+        if self._finish_draft_follow_up() == "pause":
+            return self.pause()
         while step_id is not None:
             result = self._do_step(step_id)
             if result == "pause":
@@ -201,7 +205,9 @@ class Practice(Run):
                 if edited:  # the prompt line shows "/editor" or nothing: show the text
                     self.ui.note(f"Your answer, as written in the editor:\n{text}")
                 self._save_answer(step_id, text)
-                self._follow_up(step_id, text)
+                if self._follow_up(step_id, text) == "pause":
+                    self.stop_clock()
+                    return "pause"
                 return "next"
             if command is None:
                 self.ui.note("An empty answer is not saved. Type your answer, or /skip to move on.")
@@ -345,14 +351,16 @@ class Practice(Run):
         self.stop_clock()
         self.refresh()
 
-    def _finish_draft_follow_up(self) -> None:
+    def _finish_draft_follow_up(self) -> str | None:
         """A follow-up half-answered when the session stopped is asked again, with what
-        was typed, before the session goes on."""
+        was typed, before the session goes on. "pause" when it was paused again."""
         last = self.record.follow_ups[-1] if self.record.follow_ups else None
-        if last is not None and last.draft:
-            self._ask_follow_up(last.step_id, last.question, last.index, draft=last.answer or "")
+        if last is None or not last.draft:
+            return None
+        return self._ask_follow_up(last.step_id, last.question, last.index, last.answer or "")
 
-    def _follow_up(self, step_id: str, answer: str) -> None:
+    def _follow_up(self, step_id: str, answer: str) -> str | None:
+        """Ask the step's follow-up, if it has one left; "pause" when the candidate paused."""
         follow_up = pick_follow_up(
             self.case, step_id, answer, [f.question for f in self.record.follow_ups_for(step_id)]
         )
@@ -364,12 +372,16 @@ class Practice(Run):
             question = follow_up.question
             follow_up_index = self.case.steps[step_id].follow_ups.index(follow_up)
         else:
-            return
-        self._ask_follow_up(step_id, question, follow_up_index)
+            return None
+        return self._ask_follow_up(step_id, question, follow_up_index)
 
     def _ask_follow_up(
         self, step_id: str, question: str, follow_up_index: int | None, draft: str = ""
-    ) -> None:
+    ) -> str | None:
+        """Ask until answered or passed; "pause" keeps it open, to be asked again on resume.
+
+        A command that works only at the step's own answer (/hint, /back ...) is explained
+        and the follow-up asked again: no command throws the follow-up away."""
         self.ui.interviewer(question)
         asked = ev.FollowUp(question=question, index=follow_up_index)
         self._open_follow_up = (step_id, asked)
@@ -377,20 +389,27 @@ class Practice(Run):
             reply = self.ui.answer(
                 "Your answer to the follow-up (/skip to pass)",
                 default=draft,
-                status=lambda: self.status_line(step_id),
+                status=lambda: self.status_line(step_id, follow_up=True),
             )
             draft = ""
-            if parse_command(reply) != "/brief":
+            command = parse_command(reply)
+            if command in (None, "/skip"):
                 break
-            self._show_brief()
+            if command == "/pause":
+                self._open_follow_up = None
+                self.commit(replace(asked, answer="", draft=True), step_id)
+                return "pause"
+            if command == "/brief":
+                self._show_brief()
+            elif command == "/time":
+                self.ui.note(self.status_line(step_id, follow_up=True))
+            else:
+                self.ui.note(controls_help(False, follow_up=True))
             self.ui.interviewer(question)
         self._open_follow_up = None
-        command = parse_command(reply)
         text = None if command == "/skip" or not reply.strip() else reply
-        if command is not None and command != "/skip":
-            text = None
-            self.ui.note("Commands apply to the main answer; the follow-up was left unanswered.")
-        self.commit(ev.FollowUp(question=question, index=follow_up_index, answer=text), step_id)
+        self.commit(replace(asked, answer=text), step_id)
+        return None
 
     def _choose_step(self, current: str) -> str | None:
         choices = [
@@ -402,7 +421,7 @@ class Practice(Run):
         picked = self.ui.select("Which step do you want to revise?", choices)
         return None if picked == "stay" else picked
 
-    def status_line(self, step_id: str) -> str:
+    def status_line(self, step_id: str, *, follow_up: bool = False) -> str:
         spent = self.elapsed(step_id)
         if not self.record.minutes:
             time_text = f"{clock(spent)} spent"
@@ -410,4 +429,4 @@ class Practice(Run):
             left = self.budgets[step_id] * 60 - spent
             time_text = f"{clock(left)} left" if left >= 0 else f"over by {clock(left)}"
         # Short enough for 60 columns: the step's title is on the answer's own message line.
-        return f" {time_text} · {status_words()} "
+        return f" {time_text} · {status_words(follow_up=follow_up)} "
