@@ -55,7 +55,11 @@ def test_accept_and_reject_are_stored_shown_apart_and_exported(run, tmp_path):
 
     out = tmp_path / "doc.md"
     assert run("export", sid, "-o", str(out), "--with-feedback").code == 0
-    assert "the candidate's call: not made" in out.read_text(encoding="utf-8")
+    doc = out.read_text(encoding="utf-8")
+    assert "the candidate's call: not made" in doc
+    # the count says what the list holds: the disputed point is not one of the missed
+    assert "1 more credited by the scorer that the candidate says was not made" in doc
+    assert "**Monitoring and maintenance:** not attempted; its " in doc  # nothing spoiled
 
 
 def test_an_unknown_point_is_a_clear_error(run, tmp_path):
