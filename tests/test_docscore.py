@@ -202,3 +202,27 @@ def test_score_case_rejects_a_directory(run, tmp_path: Path) -> None:
     result = run("score", "--case", "feed-ranking", str(tmp_path))
     assert result.code == 1
     assert "not a file" in result.err
+
+
+
+@pytest.mark.parametrize("answers", ["ctr-prediction-shallow", "feed-ranking-strong"])
+def test_an_exported_doc_scores_the_candidates_words_not_mlsds(run, tmp_path, answers):
+    """A new user scored their own export with --case: the interviewer's answers, the
+    follow-up questions and the reference appendix earned points (52% -> 60%)."""
+    fixture = Path(__file__).parent / "fixtures" / "answers" / f"{answers}.yaml"
+    assert run("practice", "--answers", str(fixture)).code == 0
+    session = json.loads(run("score", "latest", "--json").out)
+    doc = tmp_path / "export.md"
+    assert run("export", "latest", "-o", str(doc), "--with-feedback").code == 0
+    case = session["case"]["id"]
+    scored = run("score", "--case", case, str(doc), "--json", "--level", session["level"])
+    from_doc = json.loads(scored.out)
+    assert from_doc["doc"]["whole"] is False
+
+    def credited(report: dict) -> set[str]:
+        return {p["id"] for s in report["steps"] for p in s["points"] if p["covered"]}
+
+    assert credited(from_doc) <= credited(session)  # nothing from mlsd's own words
+    assert abs(from_doc["coverage"] - session["coverage"]) <= 0.02
+    shown = run("score", "--case", case, str(doc), "--no-pager").out
+    assert "passages that mlsd's export marks as its own words" in " ".join(shown.split())

@@ -81,6 +81,23 @@ class SplitDoc:
     answers: dict[str, str]
     sections: tuple[Section, ...]
     whole: bool  # no heading mapped to a step: every step gets the whole text
+    not_theirs: int = 0  # passages mlsd's own export marked as its words, not scored
+
+
+# mlsd's design doc marks what it wrote itself (the case, the interviewer's answers and
+# questions, the appendices) so that scoring an exported doc credits only the candidate.
+NOT_THEIRS_OPEN = "<!-- mlsd: not the candidate's words -->"
+NOT_THEIRS_CLOSE = "<!-- mlsd: end -->"
+_NOT_THEIRS = re.compile(
+    re.escape(NOT_THEIRS_OPEN) + r".*?(?:" + re.escape(NOT_THEIRS_CLOSE) + r"|\Z)", re.DOTALL
+)
+
+
+def _candidate_text(text: str) -> tuple[str, int]:
+    """The doc without the passages marked as mlsd's own, and how many there were."""
+    if NOT_THEIRS_OPEN not in text:
+        return text, 0
+    return _NOT_THEIRS.subn("", text)
 
 
 def heading_step(heading: str, framework: Framework) -> str | None:
@@ -167,6 +184,7 @@ def split_doc(text: str, framework: Framework, case: Case | None = None) -> Spli
     text makes most ("Candidate generation" to the model step, say); without, or when its
     text makes none, it stays with the section before.
     """
+    text, not_theirs = _candidate_text(text)
     lines = text.splitlines()
     headings = _headings(lines)
     sections: list[Section] = []
@@ -190,7 +208,7 @@ def split_doc(text: str, framework: Framework, case: Case | None = None) -> Spli
     if not any(step for _, step in bounds):
         whole = text.strip()
         answers = {s.id: text for s in framework.steps} if whole else {}
-        return SplitDoc(answers, tuple(sections), whole=True)
+        return SplitDoc(answers, tuple(sections), whole=True, not_theirs=not_theirs)
     chunks: dict[str, list[str]] = {}
     current = framework.steps[0].id  # text before the first mapped heading frames the problem
     start = 0
@@ -202,7 +220,7 @@ def split_doc(text: str, framework: Framework, case: Case | None = None) -> Spli
             current = step
         start = index
     answers = {sid: "\n\n".join(parts) for sid, parts in chunks.items()}
-    return SplitDoc(answers, tuple(sections), whole=False)
+    return SplitDoc(answers, tuple(sections), whole=False, not_theirs=not_theirs)
 
 
 def closest_step(text: str, case: Case, framework: Framework) -> str | None:

@@ -236,6 +236,13 @@ def calls_line(report: Report) -> Text | None:
 def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> Text:
     """Which heading went to which step, so a surprising score can be explained."""
     text = Text("How your doc was read", style="bold")
+    if doc.not_theirs:
+        text.append(
+            f"\nLeft out: {doc.not_theirs} passage{'s' * (doc.not_theirs != 1)} that mlsd's "
+            "export marks as its own words (the case, the interviewer's answers and "
+            "questions, the appendices).",
+            style="muted",
+        )
     if doc.whole:
         text.append(
             "\nNo heading named a step, so every step's points were looked for in the whole doc.",
