@@ -204,7 +204,6 @@ def test_score_case_rejects_a_directory(run, tmp_path: Path) -> None:
     assert "not a file" in result.err
 
 
-
 @pytest.mark.parametrize("answers", ["ctr-prediction-shallow", "feed-ranking-strong"])
 def test_an_exported_doc_scores_the_candidates_words_not_mlsds(run, tmp_path, answers):
     """A new user scored their own export with --case: the interviewer's answers, the
