@@ -45,6 +45,11 @@ def test_mypy_strict():
     check(tool("mypy"), "--strict", "mlsd")
 
 
+def test_readme_and_docs_pass_pymarkdownlnt():
+    docs = sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").glob("*.md"))
+    check(tool("pymarkdown"), "--config", ".pymarkdown.json", "scan", "README.md", *docs)
+
+
 def test_import_linter_layers():
     check(tool("lint-imports"))
 
