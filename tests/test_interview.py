@@ -346,3 +346,15 @@ def test_the_interviewer_sees_the_probes_the_candidate_never_does(store):
     brief = make_brief(case, framework)
     shown = " ".join(p for s in brief.steps for p in s.prompts)
     assert not any(probe in shown for probe in probes)
+
+
+def test_the_level_question_preselects_nothing(store, ctr):
+    """Its cursor sat on the level the ticks suggested, so Enter alone recorded it."""
+    case, _ = ctr
+    sid = new_interview(store, ctr)
+    replies = ["go", "next", "goto", "wrap", *ratings((4, 3, 5)), "hire", "", "staff"]
+    runner, ui = interview(store, sid, case, replies)
+    record = runner.run().record
+    assert record.interview.level_estimate == "staff"
+    asked = [d for kind, d in ui.shown if kind == "select" and "At which level" in d[0]]
+    assert len(asked) == 2 and asked[0][1][0] == ""  # the first line chooses nothing

@@ -348,9 +348,8 @@ class Interview(Run):
             choices = [
                 Choice(lvl, lvl + (hint if lvl == evidence.suggested else "")) for lvl in LEVELS
             ]
-            level = self.ui.select(
-                "At which level did the candidate perform?", choices, default=evidence.suggested
-            )
+            # Nothing preselected, like every judgement here: Enter alone must not record one.
+            level = self._choose("At which level did the candidate perform?", choices)
             self.commit(
                 ev.LevelEstimate(
                     level=level, suggested=evidence.suggested, signal=evidence.signal.summary
