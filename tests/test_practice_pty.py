@@ -49,7 +49,8 @@ def test_type_two_answers_ctrl_c_resume_and_finish(tmp_path):
     for step in load_framework().step_ids[3:]:
         answer(child, f" and more on {step}.")
     child.expect("Key points covered")
-    child.expect("Export the design doc to (ctr-prediction-[0-9-]+-[0-9a-f]{8}.md)")
+    child.expect(r"The design doc can go to\s+(ctr-prediction-[0-9-]+-[0-9a-f]{8}.md)")
+    child.expect("Export the design doc there?")
     child.send("y")
     child.expect("Wrote")
     child.expect(pexpect_eof())

@@ -18,7 +18,7 @@ from mlsd.cli import (
     score,
     sessions,
 )
-from mlsd.cli.app import app
+from mlsd.cli.app import app, fitted
 from mlsd.errors import MlsdError
 
 # Every command, in the order `mlsd --help` lists them in each panel. Registered here, in
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except MlsdError as exc:
-        echo(_fitted(f"mlsd: {exc.message}"), err=True)
+        echo(fitted(f"mlsd: {exc.message}"), err=True)
         return exc.exit_code
     except Exception as exc:
         if os.environ.get("MLSD_DEBUG"):
@@ -69,24 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 0
-
-
-def _fitted(message: str) -> str:
-    """On a terminal, the message wrapped at its width between words: the terminal's own
-    wrapping cuts words, paths and flags in two."""
-    if not sys.stderr.isatty():
-        return message
-    import shutil
-    import textwrap
-
-    width = shutil.get_terminal_size().columns
-    return "\n".join(
-        textwrap.fill(
-            line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
-        )
-        or line
-        for line in message.splitlines()
-    )
 
 
 def _tolerant_streams() -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from mlsd._util.program import command
+from mlsd.cli.app import say
 
 if TYPE_CHECKING:
     from mlsd.errors import MlsdError
@@ -109,7 +110,7 @@ def _resume_hint(said: str, resume: str) -> str:
 def _say(text: str) -> None:
     """A line on stderr; a closed terminal (SIGHUP) must not turn it into a traceback."""
     with suppress(OSError):
-        typer.echo(text, err=True)
+        say(text)
 
 
 @contextmanager

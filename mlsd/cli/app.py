@@ -6,6 +6,7 @@ core and the UI inside their bodies.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -102,3 +103,26 @@ def options(ctx: typer.Context) -> Options:
 def no_pager(ctx: typer.Context, here: bool) -> bool:
     """``--no-pager`` given to this command or to ``mlsd`` itself, as git takes it."""
     return here or options(ctx).no_pager
+
+
+def fitted(message: str) -> str:
+    """On a terminal, the message wrapped at its width between words: the terminal's own
+    wrapping cuts words, paths and flags in two."""
+    if not sys.stderr.isatty():
+        return message
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns
+    return "\n".join(
+        textwrap.fill(
+            line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
+        or line
+        for line in message.splitlines()
+    )
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal, on stderr, wrapped to fit (``fitted``)."""
+    typer.echo(fitted(message), err=True)

@@ -10,7 +10,7 @@ import typer
 from mlsd._util.program import command
 from mlsd.cli._options import MAX_MINUTES, AnswersOpt, EditorOpt, LevelChoice, LevelOpt
 from mlsd.cli._running import require_terminal, run_saving, session_held
-from mlsd.cli.app import options
+from mlsd.cli.app import options, say
 from mlsd.cli.progress import after_session, now
 
 if TYPE_CHECKING:
@@ -144,9 +144,7 @@ def finish(
     report = score_session(record, case, framework)
     stdout_console().print(drill_view(report, step_id))
     after_session(record.id, framework, dirs)
-    typer.echo(
-        f"Drill {record.short_id} saved. All of it: {command('score', record.short_id)}", err=True
-    )
+    say(f"Drill {record.short_id} saved. All of it: {command('score', record.short_id)}")
 
 
 def _from_answers(

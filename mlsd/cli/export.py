@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from mlsd.cli._options import SessionArg
-from mlsd.cli.app import FLAG, options
+from mlsd.cli.app import FLAG, options, say
 
 
 class ExportFormat(str, Enum):
@@ -78,4 +78,4 @@ def export(
             with_feedback=with_feedback,
             force=force,
         )
-    typer.echo(f"Wrote {path}", err=True)
+    say(f"Wrote {path}")

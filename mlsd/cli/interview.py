@@ -10,7 +10,7 @@ import typer
 from mlsd._util.program import command
 from mlsd.cli._options import CandidateLevelOpt, LevelChoice, MinutesOpt, ModelOpt
 from mlsd.cli._running import require_terminal, run_saving, session_held
-from mlsd.cli.app import options
+from mlsd.cli.app import options, say
 
 NO_TERMINAL = (
     "mlsd interview shows menus to the interviewer. To read a case without prompts use "
@@ -119,9 +119,8 @@ def _finish(
 
     stdout_console().print(summary_view(scorecard_context(record, case, framework)))
     if scorecard is None:
-        typer.echo(
-            f"Interview {record.short_id} saved. Write its scorecard with: {command('export', record.short_id)}",
-            err=True,
+        say(
+            f"Interview {record.short_id} saved. Write its scorecard with: {command('export', record.short_id)}"
         )
         return
     try:
@@ -131,7 +130,7 @@ def _finish(
             f"{exc.message}\nThe interview is saved; write the scorecard with: "
             f"{command('export', record.short_id)} -o FILE"
         ) from None
-    typer.echo(f"Scorecard written to {written}", err=True)
+    say(f"Scorecard written to {written}")
 
 
 def check_target(path: Path) -> None:

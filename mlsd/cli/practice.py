@@ -20,7 +20,7 @@ from mlsd.cli._options import (
     SessionArg,
 )
 from mlsd.cli._running import require_terminal, run_saving, session_held
-from mlsd.cli.app import FLAG, options
+from mlsd.cli.app import FLAG, options, say
 
 if TYPE_CHECKING:
     from mlsd._util.levels import Level
@@ -128,7 +128,7 @@ def resume(
 def _not_for(ai: bool, what: str) -> None:
     """``--ai`` is the practice interviewer: say so rather than ignore it silently."""
     if ai:
-        typer.echo(f"mlsd: --ai applies to practice sessions; this is {what}.", err=True)
+        say(f"mlsd: --ai applies to practice sessions; this is {what}.")
 
 
 def _resolve(store: Store, ref: str) -> SessionRecord:
@@ -240,9 +240,8 @@ def _finish(
     from mlsd.cli.progress import after_session
 
     after_session(record.id, framework)  # what went on the review schedule, what next
-    typer.echo(
-        f"Session {record.short_id} saved. See what you covered and missed: {command('score', record.short_id)}",
-        err=True,
+    say(
+        f"Session {record.short_id} saved. See what you covered and missed: {command('score', record.short_id)}"
     )
     from mlsd.documents.export import default_filename, export_session
 
@@ -250,13 +249,14 @@ def _finish(
         from mlsd.ui.prompts import confirm
 
         name = default_filename(record)
-        if not confirm(f"Export the design doc to {name}?"):
-            typer.echo(f"Not exported. Later: {command('export', record.short_id)}", err=True)
+        say(f"The design doc can go to {name}")  # a long name must not split the question
+        if not confirm("Export the design doc there?"):
+            say(f"Not exported. Later: {command('export', record.short_id)}")
             return
         export = Path(name)
     if export is not None:
         written = export_session(record, case, framework, export)
-        typer.echo(f"Wrote {written}", err=True)
+        say(f"Wrote {written}")
 
 
 def _practice_from_answers(
@@ -322,5 +322,5 @@ def _pick_case(store: Store, dirs: list[Path], framework: Framework) -> str:
             "Which case do you want to practise?", choices
         )
     except (KeyboardInterrupt, EOFError):
-        typer.echo("Cancelled; no session was started.", err=True)
+        say("Cancelled; no session was started.")
         raise typer.Exit(130) from None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options
+from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options, say
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -117,9 +117,7 @@ def after_session(session_id: str, framework: Framework, dirs: list[Path] | None
             done = schedule_session(store, dirs, framework, session_id, moment)
             busy_note(overlaid(store))
     except MlsdError as exc:
-        typer.echo(
-            f"Review schedule not updated now ({exc.message}); `mlsd review` will.", err=True
-        )
+        say(f"Review schedule not updated now ({exc.message}); `mlsd review` will.")
         return
     stdout_console().print(scheduled_view(done, moment))
 

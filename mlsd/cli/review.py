@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlsd.cli.app import FLAG, options
+from mlsd.cli.app import FLAG, options, say
 from mlsd.cli.progress import now
 
 if TYPE_CHECKING:
@@ -107,19 +107,18 @@ def _run(store: Store, items: list[DueCard], later: int, console: Console) -> No
     try:
         result = run_review(store, items, TerminalReviewAsker(console), now)
     except (KeyboardInterrupt, EOFError):
-        typer.echo("\nStopped. Every rating you gave is saved; the rest stay due.", err=True)
+        say("\nStopped. Every rating you gave is saved; the rest stay due.")
         raise typer.Exit(130) from None
     left = f"; {result.left} still due (mlsd review)" if result.left else ""
     rest = f"; {later} more wait for another day (daily limit: --limit N)" if later else ""
     if result.unsaved:
-        typer.echo(
+        say(
             f"\nStopped: that rating could not be saved. {result.unsaved}\n"
             f"The {result.reviewed} rating{'s' * (result.reviewed != 1)} before it "
-            f"{'are' if result.reviewed != 1 else 'is'} saved{left}.",
-            err=True,
+            f"{'are' if result.reviewed != 1 else 'is'} saved{left}."
         )
         raise typer.Exit(1)
-    typer.echo(f"Reviewed {result.reviewed}{left}{rest}.", err=True)
+    say(f"Reviewed {result.reviewed}{left}{rest}.")
 
 
 @review_app.command("export")
@@ -148,4 +147,4 @@ def export(
         written, count = export_cards(
             store, options(ctx).dirs(), framework, path, fmt, force, now()
         )
-    typer.echo(f"Wrote {count} card{'s' * (count != 1)} to {written}", err=True)
+    say(f"Wrote {count} card{'s' * (count != 1)} to {written}")

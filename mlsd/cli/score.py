@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlsd.cli._options import ModelOpt, ScoreLevelOpt
-from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options
+from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options, say
 
 if TYPE_CHECKING:
     from mlsd._util.levels import Level
@@ -175,10 +175,9 @@ def _score_stored(
         if points
     ]
     if said:
-        typer.echo(
+        say(
             f"Saved your calls: {'; '.join(said)}. The report shows them as yours, "
-            "beside the scorer's verdict.",
-            err=True,
+            "beside the scorer's verdict."
         )
     return scored
 

@@ -20,12 +20,12 @@ from mlsd.rubric.scoring import Report
 def latest_with_answers(store: Store) -> str:
     """The most recently used practice session or drill that has answers (an interview
     stores a scorecard, not answers)."""
-    for row in store.list_sessions():
+    rows = store.list_sessions()
+    for row in rows:
         if row.mode != "interview" and row.steps_answered:
             return row.id
-    raise SessionNotFoundError(
-        "no practice session with answers yet. Start one with: mlsd practice"
-    )
+    what = "no sessions yet" if not rows else "no practice session or drill with answers yet"
+    raise SessionNotFoundError(f"{what}. Start one with: {command('practice')}")
 
 
 def review_session(

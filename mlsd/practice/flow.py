@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from mlsd._util.formatting import clock
@@ -24,6 +24,11 @@ from mlsd.practice.answers import pick_follow_up
 # Re-exported, for mypy too (``as``): callers still import these from their old home.
 from mlsd.practice.answers import run_answers as run_answers  # noqa: PLC0414
 from mlsd.practice.answers import start as start  # noqa: PLC0414
+
+# Re-exported: the screens and the tests import these from here.
+from mlsd.practice.card import StepCard as StepCard  # noqa: PLC0414
+from mlsd.practice.card import editor_template as editor_template  # noqa: PLC0414
+from mlsd.practice.card import strip_comments as strip_comments  # noqa: PLC0414
 from mlsd.practice.commands import controls_help, parse_command, status_words
 from mlsd.practice.diagram import PROMPT as DIAGRAM_PROMPT
 from mlsd.practice.diagram import read_diagram
@@ -31,22 +36,6 @@ from mlsd.run.lifecycle import DEFAULT_REPLY, Choice, Outcome, Run
 
 if TYPE_CHECKING:
     from mlsd.ai.interviewer import Coach
-
-
-@dataclass(frozen=True)
-class StepCard:
-    """What the candidate sees at the top of a step."""
-
-    step_id: str
-    number: int
-    count: int
-    title: str
-    goal: str
-    minutes: float  # budget; 0 when untimed
-    prompts: list[str]
-    clarifications: list[tuple[str, str]]  # (question, answer) asked so far, for requirements
-    draft: str  # the current answer, when revising
-    is_requirements: bool
 
 
 class Prompter(Protocol):
@@ -77,19 +66,6 @@ class Prompter(Protocol):
     def hint(self, index: int, total: int, text: str) -> None: ...
 
     def note(self, text: str) -> None: ...
-
-
-def strip_comments(text: str) -> str:
-    """Drop ``#`` comment lines the way ``git commit`` does; keep everything else as typed."""
-    kept = [line for line in text.splitlines() if not line.startswith("#")]
-    return "\n".join(kept).strip("\n")
-
-
-def editor_template(card: StepCard, draft: str) -> str:
-    lines = [draft, "", f"# {card.title}: {card.goal}"]
-    lines += [f"#  - {p}" for p in card.prompts]
-    lines += ["#", "# Lines starting with '#' are removed. Save and close the editor to submit."]
-    return "\n".join(lines) + "\n"
 
 
 class Practice(Run):

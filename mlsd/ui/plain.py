@@ -23,27 +23,36 @@ if TYPE_CHECKING:  # annotations only: `mlsd list` should not pay for importing 
 def case_table(cases: Sequence[CaseSummary]) -> str:
     """Aligned columns: id, difficulty, title, tags, fitted to the terminal.
 
-    Long titles give way before tags do, because tags are what `--tag` filters on;
-    piped output is never cut, so it stays useful to grep.
+    Where every title fits whole on its line, one line a case, and tags give way at the
+    edge; on a narrower terminal, two lines a case (id, difficulty and tags, then the
+    title), so no title is cut to a few letters. Piped output is never cut, so it stays
+    useful to grep.
     """
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10_000
     # A title is case-file text: a YAML escape like "\e[31m" must not reach the terminal.
     titles = [_cell(c.title) for c in cases]
     tags = [_cell(", ".join(c.tags)) for c in cases]
     ids = [_cell(c.id) for c in cases]
+    difficulties = [_cell(c.difficulty) for c in cases]
     id_w = max(len("ID"), *(len(i) for i in ids))
     diff_w = len("DIFFICULTY")
-    tags_room = min(max(len("TAGS"), *(len(t) for t in tags)), 26)
     title_w = max(len("TITLE"), *(len(t) for t in titles))
-    title_w = max(16, min(title_w, width - id_w - diff_w - tags_room - 6))
-    lines = [f"{'ID':<{id_w}}  {'DIFFICULTY':<{diff_w}}  {'TITLE':<{title_w}}  TAGS"]
-    for case, case_id, title, tag_text in zip(cases, ids, titles, tags, strict=True):
-        difficulty = _cell(case.difficulty)
-        line = f"{case_id:<{id_w}}  {difficulty:<{diff_w}}  {_fit(title, title_w):<{title_w}}  {tag_text}"
-        lines.append(_fit(line, width - 1) if width > 40 else line)
-    lines.append("")
-    lines.append(f"{len(cases)} case(s). Practise one with: {command('practice', 'ID')}")
-    return "\n".join(line.rstrip() for line in lines)
+    footer = ["", f"{len(cases)} case(s). Practise one with: {command('practice', 'ID')}"]
+    if id_w + diff_w + title_w + len("TAGS") + 6 <= width:
+        lines = [f"{'ID':<{id_w}}  {'DIFFICULTY':<{diff_w}}  {'TITLE':<{title_w}}  TAGS"]
+        for case_id, difficulty, title, tag_text in zip(
+            ids, difficulties, titles, tags, strict=True
+        ):
+            line = f"{case_id:<{id_w}}  {difficulty:<{diff_w}}  {title:<{title_w}}  {tag_text}"
+            lines.append(_fit(line, width - 1))
+    else:
+        lines = []
+        for case_id, difficulty, title, tag_text in zip(
+            ids, difficulties, titles, tags, strict=True
+        ):
+            lines.append(_fit(f"{case_id}  ({difficulty})  {tag_text}", width - 1))
+            lines.append(_fit(f"    {title}", width - 1))
+    return "\n".join(line.rstrip() for line in lines + footer)
 
 
 def _cell(value: object) -> str:
@@ -56,25 +65,40 @@ def _fit(text: str, width: int) -> str:
 
 
 def session_table(rows: Sequence[SessionSummary]) -> str:
+    """One line a session. On a terminal too narrow for every column, the level, the
+    year and the time go and long case ids give way, so no row wraps; piped output keeps
+    every column whole."""
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10_000
+    table = _session_rows(rows, width=None)
+    if max(len(line) for line in table) >= width:
+        table = _session_rows(rows, width=width - 1)
+    return "\n".join(table)
+
+
+def _session_rows(rows: Sequence[SessionSummary], *, width: int | None) -> list[str]:
+    compact = width is not None
     header = ("ID", "CASE", "MODE", "LEVEL", "STARTED", "STATUS", "STEPS")
     body = [
-        tuple(
-            _cell(value)
-            for value in (
-                r.short_id,
-                r.case_id,
-                r.mode,
-                r.level,
-                r.started_at[:16].replace("T", " "),
-                r.status,
-                str(r.steps_answered),
-            )
+        (
+            r.short_id,
+            r.case_id,
+            r.mode,
+            r.level,
+            r.started_at[5:10] if compact else r.started_at[:16].replace("T", " "),
+            r.status,
+            str(r.steps_answered),
         )
         for r in rows
     ]
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    lines = [
+    keep = [i for i in range(len(header)) if not (compact and header[i] == "LEVEL")]
+    table = [[_cell(row[i]) for i in keep] for row in [header, *body]]
+    widths = [max(len(row[i]) for row in table) for i in range(len(keep))]
+    if width is not None:  # the case column gives way (ids stay whole: they are typed)
+        rest = sum(widths) - widths[1] + 2 * (len(keep) - 1)
+        widths[1] = max(len("CASE"), min(widths[1], width - rest))
+        for row in table:
+            row[1] = _fit(row[1], widths[1])
+    return [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *body]
+        for row in table
     ]
-    return "\n".join(lines)
