@@ -112,23 +112,18 @@ def test_latest_means_the_latest_with_answers_and_resume_never_replays_a_finishe
 
     sid = _practise(run, tmp_path)
     with open_store() as store:
-        paused = store.create_session(
-            case_id="ctr-prediction",
-            case_path="",
-            case_title="Ad click-through-rate prediction",
-            mode="practice",
-            level="senior",
-            minutes=45,
+        paused, interview = (
+            store.create_session(
+                case_id="ctr-prediction",
+                case_path="",
+                case_title="Ad click-through-rate prediction",
+                mode=mode,
+                level="senior",
+                minutes=45,
+            )
+            for mode in ("practice", "interview")
         )
         store.set_status(paused, "paused")
-        interview = store.create_session(
-            case_id="ctr-prediction",
-            case_path="",
-            case_title="Ad click-through-rate prediction",
-            mode="interview",
-            level="senior",
-            minutes=45,
-        )
         store.set_status(interview, "finished")
         assert _resolve(store, "latest").id == paused  # not the newer, finished interview
     scored = json.loads(run("score", "latest", "--json").out)  # the one with answers
