@@ -346,3 +346,48 @@ def test_a_corrupt_brief_cache_is_a_miss(run, write_case, kind):
     result = run("--cases-dir", str(case.parent), "show", "tiny-case")
     assert result.code == 0, result.err
     assert "A tiny case" in result.out
+
+
+def test_review_cards_in_markdown_carry_no_html_or_controls_from_a_case(tmp_path, home):
+    """A shared case's text goes into the Markdown cards as text: no tag, no control."""
+    pack = _case_with_title(tmp_path, home, "T<script>alert(1)</script>" + ATTACK)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("case: titled\nanswers:\n  requirements: some words\n", encoding="utf-8")
+    assert (
+        mlsd(home, "--cases-dir", str(pack), "practice", "--answers", str(answers)).returncode == 0
+    )
+    cards = tmp_path / "cards.md"
+    result = mlsd(home, "--cases-dir", str(pack), "review", "export", "--format", "md", str(cards))
+    assert result.returncode == 0, result.stderr
+    text = cards.read_bytes()
+    assert_shown_not_obeyed(text)
+    assert b"\\<script>" in text and b"<script>" not in text.replace(b"\\<", b"")
+    assert b"## T" in text and b"Fill the gaps:" in text
+
+
+def test_a_written_file_name_is_shown_not_obeyed(tmp_path, home):
+    answers = REPO / "tests" / "fixtures" / "answers" / "ctr-prediction-strong.yaml"
+    assert mlsd(home, "practice", "--answers", str(answers)).returncode == 0
+    target = tmp_path / "doc\x1b]0;PWNED\x07.md"
+    for args in (["export", "latest", "-o", str(target)], ["review", "export", str(target)]):
+        target.unlink(missing_ok=True)
+        result = mlsd(home, *args)
+        assert result.returncode == 0, result.stderr
+        assert b"Wrote" in result.stderr and "␛]0;PWNED␇".encode() in result.stderr
+        assert_shown_not_obeyed(result.stderr)
+
+
+def test_a_path_the_system_refuses_is_one_line_not_a_bug(tmp_path, home):
+    """ENAMETOOLONG (or ELOOP, EACCES) wherever mlsd first touches a path the user gave."""
+    long = "a" * 300
+    answers = REPO / "tests" / "fixtures" / "answers" / "ctr-prediction-strong.yaml"
+    assert mlsd(home, "practice", "--answers", str(answers)).returncode == 0
+    for result in (
+        mlsd(home, "export", "latest", "-o", str(tmp_path / f"{long}.md")),
+        mlsd(tmp_path / long, "sessions"),
+    ):
+        assert result.returncode == 1
+        lines = result.stderr.decode().splitlines()
+        assert len(lines) == 1 and lines[0].endswith(": File name too long"), lines
+        assert len(lines[0]) < 160 and "…" in lines[0]  # the path's start and end
+        assert_shown_not_obeyed(result.stderr)

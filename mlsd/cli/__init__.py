@@ -62,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("MLSD_DEBUG"):
             raise
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # A path the system refuses (too long, a loop of links, no permission) where
+            # mlsd first touches it: the user's path, not a bug in mlsd.
+            where = _shortened(os.fsdecode(exc.filename))
+            echo(fitted(f"mlsd: {where}: {exc.strerror}"), err=True)
+            return 1
         echo(
             f"mlsd: unexpected error: {type(exc).__name__}: {exc}\n"
             "This is a bug in mlsd. Run again with MLSD_DEBUG=1 to see the details.",
@@ -69,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 0
+
+
+def _shortened(path: str, keep: int = 100) -> str:
+    """A path of any length as one readable line: its start and its end."""
+    if len(path) <= keep:
+        return path
+    return f"{path[: keep // 2]}…{path[-keep // 2 :]}"
 
 
 def _tolerant_streams() -> None:

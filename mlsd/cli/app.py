@@ -124,5 +124,10 @@ def fitted(message: str) -> str:
 
 
 def say(message: str) -> None:
-    """A message for the person at the terminal, on stderr, wrapped to fit (``fitted``)."""
-    typer.echo(fitted(message), err=True)
+    """A message for the person at the terminal, on stderr, wrapped to fit (``fitted``).
+
+    Messages name files and sessions the user chose: shown, never obeyed (``echo``).
+    """
+    from mlsd._util.textsafe import echo
+
+    echo(fitted(message), err=True)

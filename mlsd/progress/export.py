@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from mlsd.errors import MlsdError
 from mlsd.log import reviews
 from mlsd.log.store import Store
 from mlsd.progress.cache import Scores
-from mlsd.progress.cards import CardFace, face, locate
+from mlsd.progress.cards import BLANK, CardFace, face, locate
 
 FORMATS = ("md", "anki")
 DECK_ID = 1_707_070_515  # stable: re-importing a newer export updates the same deck
@@ -50,21 +51,35 @@ def missed_faces(
 
 
 def markdown(cards: list[tuple[CardFace, int]]) -> str:
+    """The cards as Markdown. Their text comes from case files, which may come from
+    strangers: each piece is escaped, so none of it becomes HTML, a link or a heading."""
+    from mlsd.documents.render import md_inline as md
+
     lines = ["# mlsd review cards", "", "The points you have missed, most often first.", ""]
     for card, n in cards:
+        probe = f"{md(card.probe)} " if card.probe else ""
         lines += [
-            f"## {card.case_title} · {card.step_title}",
+            f"## {md(card.case_title)} · {md(card.step_title)}",
             "",
-            f"**Q:** {card.probe + ' ' if card.probe else ''}Fill the gaps: {card.cloze}",
+            f"**Q:** {probe}Fill the gaps: {_cloze(card.cloze, md)}",
             "",
-            f"**A:** {card.point}",
+            f"**A:** {md(card.point)}",
             "",
-            f"*Why:* {card.why}",
+            f"*Why:* {md(card.why)}",
             "",
             f"<!-- {card.case_id} {card.point_id} · missed {n}x · {card.level} -->",
             "",
         ]
     return "\n".join(lines)
+
+
+def _cloze(text: str, md: Callable[[object], str]) -> str:
+    """The gaps as code spans, shown as typed (escaped, they would read ``\\_\\_``)."""
+    pieces = []
+    for part in text.split(BLANK):
+        edge = (" " if part[:1].isspace() else "", " " if part[-1:].isspace() else "")
+        pieces.append(f"{edge[0]}{md(part)}{edge[1]}" if part.strip() else part)
+    return f"`{BLANK}`".join(pieces)
 
 
 def export_cards(
