@@ -335,6 +335,7 @@ def test_an_error_on_a_terminal_wraps_between_words_at_its_width(tmp_path):
 def test_no_option_in_any_help_is_labelled_with_a_python_type():
     """Typer labels a flag `<bool>` (`mlsd list --json <bool>`, though `--json true` is
     refused) and a number `<float range>`: every option names what it takes, or nothing."""
+    from typer._click.core import Context
     from typer.core import TyperGroup, TyperOption
     from typer.main import get_command
 
@@ -346,8 +347,9 @@ def test_no_option_in_any_help_is_labelled_with_a_python_type():
         if isinstance(command, TyperGroup):
             for name in command.list_commands(None):  # type: ignore[arg-type]
                 walk(command.get_command(None, name), f"{path} {name}")  # type: ignore[arg-type]
-        for param in getattr(command, "params", []):
-            if isinstance(param, TyperOption) and param.name != "help":
+        help_option = command.get_help_option(Context(command))  # type: ignore[attr-defined]
+        for param in [*getattr(command, "params", []), help_option]:
+            if isinstance(param, TyperOption):
                 shown = param.display_type_rich(None)  # type: ignore[arg-type]
                 if shown is not None and re.search(r"<(?:bool|int|float|str)\b", shown):
                     unlabelled.append(f"{path} {param.opts[0]} {shown}")

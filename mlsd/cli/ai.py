@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import typer
-
 from mlsd.cli._options import ModelOpt
+from mlsd.cli.app import App
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from mlsd.rubric.docsplit import SplitDoc
     from mlsd.rubric.scoring import Report
 
-ai_app = typer.Typer(
+ai_app = App(
     # "\\[": a bare [ai] is rich markup in --help, and vanished from it.
     help="The optional AI judge and interviewer, on any model `llm` knows "
     "(pip install 'mlsd\\[ai]').",

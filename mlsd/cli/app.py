@@ -7,11 +7,14 @@ core and the UI inside their bodies.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandFunctionType
 
 from mlsd import __version__
 
@@ -22,7 +25,41 @@ HELP = (
     "Markdown design doc."
 )
 
-app = typer.Typer(
+# Typer labels every flag `<bool>` in --help; a blank metavar shows a flag as a flag.
+FLAG = " "
+
+
+class _FlagHelp:
+    """``--help`` shown as the flag it is (Typer builds it late, labelled ``<bool>``)."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.metavar = FLAG
+        return option
+
+
+class _Command(_FlagHelp, TyperCommand):
+    pass
+
+
+class _Group(_FlagHelp, TyperGroup):
+    pass
+
+
+class App(typer.Typer):
+    """``typer.Typer`` whose commands and groups show ``--help`` as a plain flag."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cls=_Group, **kwargs)
+
+    def command(  # the same, with our command class
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(*args, cls=_Command, **kwargs)
+
+
+app = App(
     name="mlsd",
     help=HELP,
     invoke_without_command=True,  # `mlsd` alone: today's reviews and what next (help: --help)
@@ -44,9 +81,6 @@ class Options:
 
         return case_dirs(self.cases_dirs)
 
-
-# Typer labels every flag `<bool>` in --help; a blank metavar shows a flag as a flag.
-FLAG = " "
 
 NoPagerOpt = Annotated[
     bool,

@@ -15,9 +15,9 @@ import typer
 
 from mlsd._util.program import command
 from mlsd._util.textsafe import echo, json_text
-from mlsd.cli.app import FLAG, no_pager, options
+from mlsd.cli.app import FLAG, App, no_pager, options
 
-cases_app = typer.Typer(help="Validate, lint and write case files.", no_args_is_help=True)
+cases_app = App(help="Validate, lint and write case files.", no_args_is_help=True)
 
 
 class ShowFormat(str, Enum):

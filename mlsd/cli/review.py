@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlsd.cli.app import FLAG, options, say
+from mlsd.cli.app import FLAG, App, options, say
 from mlsd.cli.progress import now
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ LIMIT_HELP = (
     "first, the rest on later days."
 )
 
-review_app = typer.Typer(
+review_app = App(
     invoke_without_command=True,  # its help is the callback's docstring
     no_args_is_help=False,
 )

@@ -8,11 +8,9 @@ from typing import Annotated
 import typer
 
 from mlsd._util.textsafe import controls_visible, echo, json_text
-from mlsd.cli.app import FLAG, NoPagerOpt, no_pager
+from mlsd.cli.app import FLAG, App, NoPagerOpt, no_pager
 
-sessions_app = typer.Typer(
-    help="List, show and delete your stored sessions.", invoke_without_command=True
-)
+sessions_app = App(help="List, show and delete your stored sessions.", invoke_without_command=True)
 
 
 @sessions_app.callback()
