@@ -236,6 +236,10 @@ ANSWERS: dict[str, tuple[str | bytes, str]] = {
         "case: ctr-prediction\nfollow_ups:\n  deploy: hi\n",
         ":3:3: follow_ups.deploy: unknown step 'deploy'",
     ),
+    "follow-up-without-its-answer": (
+        "case: ctr-prediction\nanswers:\n  data: hi\nfollow_ups:\n  model: hi\n",
+        ":5:3: follow_ups.model: no answer for 'model': its follow-up is asked only after",
+    ),
     "unknown-clarification": (
         "case: ctr-prediction\nclarifications: [scale, bogus]\n",
         ":2:25: clarifications[1]: case 'ctr-prediction' has no clarification 'bogus'; it has:",

@@ -19,6 +19,7 @@ def one_step(tmp_path: Path, step: str = "metrics") -> Path:
     data = yaml.safe_load((ANSWERS / "ctr-prediction-strong.yaml").read_text())
     data["answers"] = {step: data["answers"][step]}
     data.pop("follow_ups", None)
+    data.pop("clarifications", None)  # a drill shows every answer
     path = tmp_path / "drill.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
@@ -63,6 +64,18 @@ def test_a_drill_answers_file_must_name_one_step(run, tmp_path):
     assert bad.code == 1 and "no step 'modle'" in bad.err
     missing = run("drill", "data", "--answers", str(one_step(tmp_path)))
     assert missing.code == 1 and "no answer for the step" in missing.err
+
+
+def test_a_drill_says_what_of_a_whole_answers_file_it_left_out(run, tmp_path):
+    """Naming a step of a whole practice file drills that step; the rest of the file is
+    not silently dropped."""
+    result = run("drill", "model", "--answers", str(ANSWERS / "ctr-prediction-strong.yaml"))
+    assert result.code == 0, result.err
+    said = " ".join(result.err.split())
+    assert "a drill takes one step (model); left out: answers for requirements, data," in said
+    assert "clarifying questions" in said
+    quiet = run("drill", "--answers", str(one_step(tmp_path)))
+    assert quiet.code == 0 and "left out" not in quiet.err
 
 
 def test_drill_without_a_terminal_says_to_use_answers(run):

@@ -206,8 +206,11 @@ def load_answers(path: Path) -> AnswersFile:
     return validate(AnswersFile, yamlio.load(path))
 
 
-def check_answers(path: Path, answers: AnswersFile, case: Case, framework: Framework) -> None:
-    """An answers file must be for this case and name only real steps and questions."""
+def check_answers(
+    path: Path, answers: AnswersFile, case: Case, framework: Framework, *, drill: str | None = None
+) -> None:
+    """An answers file must be for this case and name only real steps and questions, and
+    hold nothing the session would drop: no one is at a prompt to be told what was."""
     located = yamlio.load(path)
     problems: list[Problem] = []
     if answers.case != case.id:
@@ -226,6 +229,12 @@ def check_answers(path: Path, answers: AnswersFile, case: Case, framework: Frame
                         f"unknown step {step_id!r}; the steps are: {', '.join(steps)}",
                     )
                 )
+    for step_id in answers.follow_ups:
+        # A drill takes one step of the file; the caller says what it left out.
+        if step_id in steps and drill in (None, step_id):
+            unused = _unused_follow_up(answers, case, step_id)
+            if unused:
+                problems.append(located.problem(("follow_ups", step_id), unused))
     known = {c.id for c in case.clarifications}
     for i, cid in enumerate(answers.clarifications):
         if cid not in known:
@@ -244,6 +253,16 @@ def check_answers(path: Path, answers: AnswersFile, case: Case, framework: Frame
             problems.append(located.problem(("diagram",), f"in the diagram, {problem}"))
     if problems:
         raise FileProblemError(problems)
+
+
+def _unused_follow_up(answers: AnswersFile, case: Case, step_id: str) -> str:
+    """Why a follow-up answer for ``step_id`` would never be asked for, or ``""``."""
+    if not answers.answers.get(step_id, "").strip():
+        return f"no answer for {step_id!r}: its follow-up is asked only after the step's answer"
+    step = case.steps.get(step_id)
+    if step is None or not step.follow_ups:
+        return f"case {case.id!r} asks no follow-up question in {step_id!r}"
+    return ""
 
 
 def case_schema() -> dict[str, Any]:

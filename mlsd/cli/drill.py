@@ -177,7 +177,16 @@ def _from_answers(
         raise MlsdError(f"{path}: answers: no answer for the step {step!r}")
     case_path = resolve(case_ref or answers.case, dirs).absolute()
     case = load_case(case_path, framework)
-    check_answers(path, answers, case, framework)
+    check_answers(path, answers, case, framework, drill=step)
+    others = [s for s in given if s != step]
+    follow_ups = [s for s in answers.follow_ups if s != step]
+    left_out = [
+        *([f"answers for {', '.join(others)}"] if others else []),
+        *([f"follow-ups for {', '.join(follow_ups)}"] if follow_ups else []),
+        *(["clarifying questions (a drill shows every answer)"] if answers.clarifications else []),
+    ]
+    if left_out:
+        say(f"{path}: a drill takes one step ({step}); left out: {'; '.join(left_out)}")
     with open_store() as store:
         record = run_answers(
             store,
