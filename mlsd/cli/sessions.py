@@ -52,6 +52,7 @@ def show(
     plain: NoPagerOpt = False,
 ) -> None:
     """Show one session: its answers, questions asked, hints and follow-ups."""
+    from mlsd.cases.catalog import load_framework
     from mlsd.log.store import open_store
     from mlsd.ui.console import stdout_console
     from mlsd.ui.pager import paged
@@ -61,7 +62,7 @@ def show(
         record = store.resolve(session)
     console = stdout_console()
     with paged(console, no_pager=no_pager(ctx, plain)):
-        console.print(record_view(record))
+        console.print(record_view(record, load_framework()))
 
 
 @sessions_app.command("delete")

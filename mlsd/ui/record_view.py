@@ -12,10 +12,11 @@ from rich.text import Text
 
 from mlsd._util.textflow import unwrap
 from mlsd._util.textsafe import visible
+from mlsd.cases.models import Framework
 from mlsd.log.records import SessionRecord
 
 
-def record_view(record: SessionRecord) -> RenderableType:
+def record_view(record: SessionRecord, framework: Framework) -> RenderableType:
     head = Text(
         visible(f"{record.case_title} · {record.mode} · {record.level} · {record.status}") + "\n",
         style="bold",
@@ -33,7 +34,12 @@ def record_view(record: SessionRecord) -> RenderableType:
             asked.append("A: ", style="interviewer")
             asked.append(visible(c.answer) + "\n")
         parts.append(Panel(asked, title="Clarifying questions", title_align="left"))
-    for step_id, text in record.answers.items():
+    titles = {step.id: step.title for step in framework.steps}
+    ordered = sorted(
+        record.answers, key=lambda s: framework.step_ids.index(s) if s in titles else 99
+    )
+    for step_id in ordered:
+        text = record.answers[step_id]
         # Wrapped where it was typed, wrapped again by the panel: unwrapped, wrapped once.
         body = Text(unwrap(visible(text)))
         for f in record.follow_ups_for(step_id):
@@ -45,8 +51,11 @@ def record_view(record: SessionRecord) -> RenderableType:
                 style="" if f.answer else "muted",
             )
         revisions = sum(1 for h in record.history if h.step_id == step_id)
-        title = visible(step_id) + (f" (revised {revisions - 1}x)" if revisions > 1 else "")
+        title = visible(titles.get(step_id, step_id)) + (
+            f" (revised {revisions - 1}x)" if revisions > 1 else ""
+        )
         parts.append(Panel(body, title=Text(title), title_align="left"))
     if record.skipped:
-        parts.append(Text(visible("Skipped: " + ", ".join(record.skipped)), style="muted"))
+        skipped = ", ".join(titles.get(s, s) for s in record.skipped)
+        parts.append(Text(visible(f"Skipped: {skipped}"), style="muted"))
     return Group(*parts)

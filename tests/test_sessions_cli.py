@@ -1,0 +1,22 @@
+"""`mlsd sessions`: what a stored session looks like to the candidate."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ANSWERS = Path(__file__).resolve().parent / "fixtures" / "answers"
+
+
+def test_sessions_show_names_steps_as_the_candidate_saw_them(run):
+    """Panels were titled with raw step ids ("requirements", "Skipped: monitoring")."""
+    answers = yaml.safe_load((ANSWERS / "ctr-prediction-shallow.yaml").read_text())
+    assert "monitoring" not in answers["answers"]
+    assert run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml")).code == 0
+    shown = run("sessions", "show", "latest")
+    assert shown.code == 0, shown.err
+    titles = re.findall(r"╭─ (.+?) ─", shown.out)
+    assert titles[:3] == ["Clarifying questions", "Clarify requirements", "Data and labels"]
+    assert "Skipped: Monitoring and maintenance" in shown.out
