@@ -20,3 +20,11 @@ def test_sessions_show_names_steps_as_the_candidate_saw_them(run):
     titles = re.findall(r"╭─ (.+?) ─", shown.out)
     assert titles[:3] == ["Clarifying questions", "Clarify requirements", "Data and labels"]
     assert "Skipped: Monitoring and maintenance" in shown.out
+
+
+def test_the_summary_gives_time_and_budget_in_one_format(run):
+    """A 10-minute session's scaled budgets read "0:00 / 1.3m"; now both are m:ss."""
+    shallow = str(ANSWERS / "ctr-prediction-shallow.yaml")
+    result = run("practice", "--answers", shallow, "--minutes", "10")
+    assert result.code == 0, result.err
+    assert "0:00 / 1:18" in result.out and "1.3m" not in result.out

@@ -37,7 +37,8 @@ def summary_view(
             if step.id in record.answers
             else ("skipped" if step.id in record.skipped else "—")
         )
-        budget = f"{budgets[step.id]:g}m" if record.minutes else "untimed"
+        # Both as m:ss: "1:18", where a scaled budget read "1.3m" beside "0:52"
+        budget = format_clock(budgets[step.id] * 60) if record.minutes else "untimed"
         over = record.minutes and spent > budgets[step.id] * 60
         time_text = Text(f"{format_clock(spent)} / {budget}", style="warn" if over else "")
         asked = record.follow_ups_for(step.id)
