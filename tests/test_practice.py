@@ -222,3 +222,17 @@ def test_ctrl_c_keeps_the_half_typed_answer_and_offers_it_on_resume(store, ctr):
     runner, ui = practice(store, sid, case, ["/back", "data", "/pause"])
     runner.run()
     assert ui.defaults[-1] == "Whole data answer."
+
+
+def test_a_drill_offers_no_way_back(store, ctr):
+    """A drill is one step: /back was on its status line and in its /help."""
+    case, path = ctr
+    sid = start(store, case, path, mode="drill", level="senior", minutes=5)
+    runner, ui = practice(store, sid, case, ["/help", "/pause"], only="metrics")
+    runner.run()
+    assert "/back" not in runner.status_line("metrics")
+    notes = [str(note) for note in ui.kinds("note")]
+    assert any("/skip" in note for note in notes)  # the help was shown
+    assert all("/back" not in note for note in notes)
+    whole, _ = practice(store, new_session(store, ctr), case, [])
+    assert "/back" in whole.status_line("metrics")

@@ -13,6 +13,7 @@ class Command:
     requirements_only: bool = False
     hidden: bool = False  # works, but is not listed in /help
     in_follow_up: bool = False  # also works while answering a follow-up question
+    in_drill: bool = True  # a drill is one step: nothing to go back to
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -23,7 +24,7 @@ COMMANDS: tuple[Command, ...] = (
         on_status_line=True,
         in_follow_up=True,
     ),
-    Command("/back", "revise an earlier step", on_status_line=True),
+    Command("/back", "revise an earlier step", on_status_line=True, in_drill=False),
     Command("/ask", "ask the interviewer another question", requirements_only=True),
     Command(
         "/brief",
@@ -47,13 +48,15 @@ def parse_command(text: str) -> str | None:
     return word if word in WORDS else None
 
 
-def _usable(follow_up: bool) -> list[Command]:
-    return [c for c in COMMANDS if c.in_follow_up or not follow_up]
+def _usable(follow_up: bool, drill: bool) -> list[Command]:
+    return [c for c in COMMANDS if (c.in_follow_up or not follow_up) and (c.in_drill or not drill)]
 
 
-def controls_help(requirements: bool, *, follow_up: bool = False) -> str:
+def controls_help(requirements: bool, *, follow_up: bool = False, drill: bool = False) -> str:
     shown = [
-        c for c in _usable(follow_up) if not c.hidden and (requirements or not c.requirements_only)
+        c
+        for c in _usable(follow_up, drill)
+        if not c.hidden and (requirements or not c.requirements_only)
     ]
     lead = (
         "In a follow-up, type one of these as your whole answer (the others work at the "
@@ -64,5 +67,5 @@ def controls_help(requirements: bool, *, follow_up: bool = False) -> str:
     return lead + "\n".join(f"  {c.word:<8} {c.help}" for c in shown)
 
 
-def status_words(*, follow_up: bool = False) -> str:
-    return " ".join(c.word for c in _usable(follow_up) if c.on_status_line)
+def status_words(*, follow_up: bool = False, drill: bool = False) -> str:
+    return " ".join(c.word for c in _usable(follow_up, drill) if c.on_status_line)

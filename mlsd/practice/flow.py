@@ -214,7 +214,7 @@ class Practice(Run):
             elif command == "/diagram":
                 self._diagram(step_id)
             else:
-                self.ui.note(controls_help(step_id == "requirements"))
+                self.ui.note(controls_help(step_id == "requirements", drill=self.only is not None))
 
     # -- pieces of a step -------------------------------------------------------------
 
@@ -380,7 +380,7 @@ class Practice(Run):
             elif command == "/time":
                 self.ui.note(self.status_line(step_id, follow_up=True))
             else:
-                self.ui.note(controls_help(False, follow_up=True))
+                self.ui.note(controls_help(False, follow_up=True, drill=self.only is not None))
             self.ui.interviewer(question)
         self._open_follow_up = None
         text = None if command == "/skip" or not reply.strip() else reply
@@ -405,4 +405,5 @@ class Practice(Run):
             left = self.budgets[step_id] * 60 - spent
             time_text = f"{clock(left)} left" if left >= 0 else f"over by {clock(left)}"
         # Short enough for 60 columns: the step's title is on the answer's own message line.
-        return f" {time_text} · {status_words(follow_up=follow_up)} "
+        words = status_words(follow_up=follow_up, drill=self.only is not None)
+        return f" {time_text} · {words} "
