@@ -64,3 +64,42 @@ def test_format_2_steps_have_three_to_five_core_points_and_notes(framework, case
         assert low <= len(core) <= high, f"{case_id} {step.id}: core points {core}"
         bare = [p.id for _, p in points if not (p.counts.strip() and p.not_enough.strip())]
         assert not bare, f"{case_id} {step.id}: points without counts/not_enough: {bare}"
+
+
+def test_listen_for_is_written_in_whole_words(framework):
+    """The interviewer reads listen_for on screen ("listen for: calibrat" read as a typo).
+
+    The matcher finds inflections of a whole word anyway. A stem shows up as a word that
+    no case's prose uses on its own, though prose words start with it."""
+    import re
+
+    cases = [load_case(REPO / "cases" / f"{c}.yaml", framework) for c in CASES]
+    prose = " ".join(
+        " ".join([s.reference, *s.hints, *s.probes, *(f.question for f in s.follow_ups)])
+        + " ".join(f"{p.point} {p.why} {p.counts} {p.not_enough}" for p in s.rubric)
+        for case in cases
+        for s in case.steps.values()
+    ).lower()
+    prose += " " + " ".join(c.answer for case in cases for c in case.clarifications).lower()
+    # Whole words that the prose happens not to use on their own.
+    words = set(re.findall(r"[a-z]+", prose)) | {
+        "allowlist",
+        "augment",
+        "distill",
+        "quadratic",
+        "suppress",
+    }
+    stems = sorted(
+        {
+            word
+            for case in cases
+            for s in case.steps.values()
+            for f in s.follow_ups
+            for phrase in f.listen_for
+            for word in re.findall(r"[a-z]+", phrase.lower())
+            if len(word) >= 4
+            and word not in words
+            and any(w.startswith(word) and len(w) > len(word) + 1 for w in words)
+        }
+    )
+    assert stems == [], stems
