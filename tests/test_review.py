@@ -202,8 +202,8 @@ def test_due_list_wraps_under_each_card_not_under_the_bullet(monkeypatch):
 
 
 def test_f2_in_a_review_shows_the_card_again_and_is_not_an_answer():
-    """The answer box says "F2 shows the brief": in a review that is the card's front,
-    shown again; "/brief" must not be scored as the candidate's recall."""
+    """In a review F2 shows the card's front again, and the answer box says so (it said
+    "F2 shows the brief"); "/brief" must not be scored as the candidate's recall."""
     from rich.console import Console
 
     from mlsd.progress.cards import CardFace
@@ -213,13 +213,16 @@ def test_f2_in_a_review_shows_the_card_again_and_is_not_an_answer():
     class Prompter:
         def __init__(self) -> None:
             self.replies = ["/brief", "a real recall"]
+            self.f2: list[str] = []
 
-        def answer(self, message: str) -> str:
+        def answer(self, message: str, *, f2: str = "the brief") -> str:
+            self.f2.append(f2)
             return self.replies.pop(0)
 
     console = Console(width=60, record=True, color_system=None, theme=THEME)
     asker = TerminalReviewAsker(console)
-    asker.prompter = Prompter()  # type: ignore[assignment]  # a scripted stand-in
+    prompter = Prompter()
+    asker.prompter = prompter  # type: ignore[assignment]  # a scripted stand-in
     card = CardFace(
         "c", "A case", "case:p", "data", "Data", "mid", None, "A _____", "A point", "why",
         "", (),
@@ -227,6 +230,7 @@ def test_f2_in_a_review_shows_the_card_again_and_is_not_an_answer():
     asker.front(card, 1, 3)
     assert asker.recall() == "a real recall"
     assert console.export_text().count("Review 1 of 3") == 2
+    assert prompter.f2 == ["the card again"] * 2
 
 
 def test_review_help_keeps_its_sentences_whole(run, monkeypatch):

@@ -33,7 +33,7 @@ def draft_of(question: Any) -> Snapshot:
 
 # The key that shows the brief from inside an answer, keeping what is typed.
 BRIEF_KEY = "f2"
-SUBMIT_HINT = "(Esc then Enter to submit, F2 shows the brief)"
+SUBMIT_HINT = "(Esc then Enter to submit, F2 shows {f2})"
 
 
 @dataclass(frozen=True)
@@ -200,12 +200,18 @@ class QuestionaryPrompter(QuestionaryTerminal):
         return str(ask(question))
 
     def answer(
-        self, message: str, *, default: str = "", status: Callable[[], str] | None = None
+        self,
+        message: str,
+        *,
+        default: str = "",
+        status: Callable[[], str] | None = None,
+        f2: str = "the brief",
     ) -> str:
         """A full-width box under the message; F2 returns "/brief" and keeps the text typed.
 
         The message goes on its own line(s), so the box starts at the left edge rather
         than after the message; the text typed before F2 comes back in the next call.
+        ``f2`` says what F2 shows where the caller shows something else than the brief.
         """
         if self._carry is not None:
             default, self._carry = self._carry, None
@@ -217,9 +223,10 @@ class QuestionaryPrompter(QuestionaryTerminal):
         if status is not None:
             extra |= {"bottom_toolbar": status, "refresh_interval": 1.0}
         width = self.console.width
-        head = f"{message}  {SUBMIT_HINT}"
+        hint = SUBMIT_HINT.format(f2=f2)
+        head = f"{message}  {hint}"
         if len(head) + 3 > width:
-            head = f"{message}\n  {SUBMIT_HINT}"
+            head = f"{message}\n  {hint}"
         question = questionary.text(
             f"{head}\n", default=default, multiline=True, instruction="", **extra, **self._io
         )

@@ -77,10 +77,12 @@ class TerminalReviewAsker:
         self.console.print(self._front)
 
     def recall(self) -> str:
-        # The answer box says "F2 shows the brief": here the brief is the card's front,
-        # shown again with the text typed kept, rather than "/brief" taken as the answer.
+        # F2 (or typing /brief) shows the card's front again, with the text typed kept,
+        # rather than "/brief" taken as the answer.
         while True:
-            typed = self.prompter.answer("Your answer (or leave it empty and just think it)")
+            typed = self.prompter.answer(
+                "Your answer (or leave it empty and just think it)", f2="the card again"
+            )
             if typed.strip() != "/brief" or self._front is None:
                 return typed
             self.console.print(self._front)
