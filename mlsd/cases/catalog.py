@@ -37,7 +37,7 @@ def validate(model: type[M], located: yamlio.Located) -> M:
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
-        raise FileProblemError(_problems(located, exc)) from None
+        raise FileProblemError(yamlio.capped(located.path, _problems(located, exc))) from None
 
 
 def _problems(located: yamlio.Located, exc: ValidationError) -> list[Problem]:
@@ -90,7 +90,7 @@ def load_framework(path: Path | None = None) -> Framework:
         "rubric point id",
     )
     if problems:
-        raise FileProblemError(problems)
+        raise FileProblemError(yamlio.capped(located.path, problems))
     return framework
 
 
@@ -101,7 +101,7 @@ def load_case(path: Path, framework: Framework | None = None, text: str | None =
     case = validate(Case, located)
     problems = check_case(located, case, framework)
     if problems:
-        raise FileProblemError(problems)
+        raise FileProblemError(yamlio.capped(located.path, problems))
     return case
 
 
@@ -252,7 +252,7 @@ def check_answers(
         for problem in [*arrows.problems, *drawn]:
             problems.append(located.problem(("diagram",), f"in the diagram, {problem}"))
     if problems:
-        raise FileProblemError(problems)
+        raise FileProblemError(yamlio.capped(path, problems))
 
 
 def _unused_follow_up(answers: AnswersFile, case: Case, step_id: str) -> str:

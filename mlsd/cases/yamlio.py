@@ -27,6 +27,14 @@ from mlsd.errors import FileProblemError, Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+# The largest bundled case holds about 2,600 values; 1 MiB of `[1,1,1,...]` holds 500,000,
+# which took 11 s and 800 MB to load and report value by value.
+MAX_VALUES = 50_000
+# An integer longer than this is refused at its place: Python will not even turn one of
+# over 4,300 digits into a number, and no mlsd field needs more than a few.
+MAX_INT_CHARS = 100
+# A broken file is reported problem by problem, but no more than this many of them.
+MAX_PROBLEMS = 20
 
 PathKey = tuple[str | int, ...]
 
@@ -80,6 +88,14 @@ def dotted(key: PathKey) -> str:
     return out
 
 
+def capped(path: Path | str, problems: list[Problem]) -> list[Problem]:
+    """The first ``MAX_PROBLEMS`` problems, then one line saying how many more there are."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], Problem(path, f"… and {more:,} more problems in this file")]
+
+
 def read_text(path: Path) -> str:
     """Read a user file as UTF-8 text: regular files only, at most 1 MiB, no binary."""
     return reading.read_text_capped(path, MAX_BYTES)
@@ -98,6 +114,7 @@ def load(path: Path, text: str | None = None) -> Located:
             node = loader.get_single_node()
             if node is not None:
                 _refuse_duplicate_and_merge_keys(path, node)
+                _refuse_huge_integers(path, node)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -123,7 +140,17 @@ def _at(path: Path, event: yaml.Event, message: str) -> FileProblemError:
 
 def _refuse_anchors_and_depth(path: Path, text: str) -> None:
     depth = 0
+    values = 0
     for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.NodeEvent):
+            values += 1
+            if values > MAX_VALUES:
+                raise _at(
+                    path,
+                    event,
+                    f"more than {MAX_VALUES:,} values in one file; the largest bundled case "
+                    "has about 2,600 (is a list repeated or generated?)",
+                )
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _at(
                 path,
@@ -188,7 +215,42 @@ def _refuse_duplicate_and_merge_keys(path: Path, root: yaml.Node) -> None:
                 first[seen] = line
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        raise FileProblemError(problems)
+        raise FileProblemError(capped(path, problems))
+
+
+_INT = "tag:yaml.org,2002:int"
+
+
+def _refuse_huge_integers(path: Path, root: yaml.Node) -> None:
+    """Refuse, at its line and field, an integer too long to be a number mlsd needs.
+
+    Building it would fail inside PyYAML with Python's own advice to raise
+    ``sys.set_int_max_str_digits``, without saying where the number is.
+    """
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT and len(node.value) > MAX_INT_CHARS:
+                mark = node.start_mark
+                problems.append(
+                    Problem(
+                        path,
+                        f"a number {len(node.value):,} characters long; the limit is "
+                        f"{MAX_INT_CHARS} (quote it if it is text)",
+                        mark.line + 1,
+                        mark.column + 1,
+                        dotted(at),
+                    )
+                )
+            continue
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((key_node, at) for key_node, _ in node.value)
+        stack.extend((child, key) for key, _, child in _children(node, at))
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise FileProblemError(capped(path, problems))
 
 
 def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:

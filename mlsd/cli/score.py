@@ -108,12 +108,18 @@ def score(
         from mlsd.cases.catalog import load_case
         from mlsd.cases.index import resolve
         from mlsd.rubric.docsplit import split_doc
+        from mlsd.rubric.regex_budget import re_budget
 
         the_case = load_case(resolve(case, options(ctx).dirs()), framework)
-        doc = split_doc(read_doc(Path(target)), framework, the_case)
-        report = score_answers(
-            the_case, framework, doc.answers, level=wanted or "senior", clarifications_asked=None
-        )
+        with re_budget():  # one budget for the case's re: phrases over split and score
+            doc = split_doc(read_doc(Path(target)), framework, the_case)
+            report = score_answers(
+                the_case,
+                framework,
+                doc.answers,
+                level=wanted or "senior",
+                clarifications_asked=None,
+            )
     else:
         record, the_case, report = _score_stored(
             target, options(ctx).dirs(), framework, wanted, accept or [], reject or [], undo or []

@@ -13,9 +13,11 @@ Pure: text in, answers out. Headings inside fenced code blocks are code, not str
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from mlsd.cases.models import Case, Framework, step_rubric
+from mlsd.cases.models import Case, Framework, RubricPoint, step_rubric
 
 
 def _terms(text: str) -> tuple[str, ...]:
@@ -82,6 +84,8 @@ class SplitDoc:
     sections: tuple[Section, ...]
     whole: bool  # no heading mapped to a step: every step gets the whole text
     not_theirs: int = 0  # passages mlsd's own export marked as its words, not scored
+    # Past MAX_HEADINGS, the 1-based line from which headings were read as plain text.
+    headings_stop: int | None = None
 
 
 # mlsd's design doc marks what it wrote itself (the case, the interviewer's answers and
@@ -117,25 +121,59 @@ def heading_step(heading: str, framework: Framework) -> str | None:
 
 
 def _last_keyword(part: str, framework: Framework) -> str | None:
-    best: tuple[int, int, str] | None = None  # (end, length, step)
-    for step in framework.steps:
-        words = (step.id, step.title.lower(), *SYNONYMS.get(step.id, ()))
-        for word in words:
-            for m in re.finditer(rf"(?<![a-z]){re.escape(word)}", part):
-                end = m.end()
-                while end < len(part) and part[end].isalpha():
-                    end += 1  # "labels", "modeling": the keyword's word runs on
-                candidate = (end, len(word), step.id)
-                if best is None or candidate[:2] > best[:2]:
-                    best = candidate
-    return best[2] if best else None
+    """The step of the keyword ending last in ``part`` (the longer one on a tie).
+
+    One scan with one pattern per framework, not one search per keyword: at each place a
+    keyword may start, the longest keyword there is the only one that can win (a shorter
+    one is its prefix, so it ends no later), and on a tie between places the keyword
+    listed first wins, as it did when each keyword was searched in turn.
+    """
+    pattern, owners = _keyword_pattern(_framework_key(framework))
+    best: tuple[int, int, int, str] | None = None  # (end, length, -rank, step)
+    for m in pattern.finditer(part):
+        word = m.group(1)
+        end = m.end(1)
+        while end < len(part) and part[end].isalpha():
+            end += 1  # "labels", "modeling": the keyword's word runs on
+        rank, step_id = owners[word]
+        candidate = (end, len(word), -rank, step_id)
+        if best is None or candidate[:3] > best[:3]:
+            best = candidate
+    return best[3] if best else None
 
 
-def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
-    """(line index, level, text) for every heading outside fenced code."""
+_FrameworkKey = tuple[tuple[str, str], ...]
+
+
+def _framework_key(framework: Framework) -> _FrameworkKey:
+    return tuple((step.id, step.title.lower()) for step in framework.steps)
+
+
+@lru_cache(maxsize=8)
+def _keyword_pattern(key: _FrameworkKey) -> tuple[re.Pattern[str], dict[str, tuple[int, str]]]:
+    """A pattern finding, at each place, the longest step keyword; keyword -> (rank, step)."""
+    owners: dict[str, tuple[int, str]] = {}
+    for step_id, title in key:
+        for word in (step_id, title, *SYNONYMS.get(step_id, ())):
+            owners.setdefault(word, (len(owners), step_id))
+    alternatives = "|".join(re.escape(w) for w in sorted(owners, key=len, reverse=True) if w)
+    return re.compile(rf"(?<![a-z])(?=({alternatives}))"), owners
+
+
+# A design doc has tens of headings. One of 5 MB can have 180,000, and mapping each one
+# to a step took minutes; past this many, the rest of the doc is read as plain text of
+# the last section (its points still count: they count wherever they are made).
+MAX_HEADINGS = 1000
+
+
+def _headings(lines: list[str]) -> tuple[list[tuple[int, int, str]], int | None]:
+    """(line index, level, text) for every heading outside fenced code, up to
+    ``MAX_HEADINGS``; and the line index of the first heading left unread, if any."""
     found: list[tuple[int, int, str]] = []
     fence: str | None = None
     for i, line in enumerate(lines):
+        if len(found) > MAX_HEADINGS:
+            break
         m = _FENCE.match(line)
         if fence is not None:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
@@ -155,7 +193,9 @@ def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
         if _SETEXT.match(line) and _paragraph_line(lines, i - 1):
             level = 1 if line.strip().startswith("=") else 2
             found.append((i - 1, level, lines[i - 1].strip()))  # setext: underlines the line above
-    return found
+    if len(found) > MAX_HEADINGS:
+        return found[:MAX_HEADINGS], found[MAX_HEADINGS][0]
+    return found, None
 
 
 def _atx(line: str) -> tuple[int, str] | None:
@@ -184,15 +224,24 @@ def split_doc(text: str, framework: Framework, case: Case | None = None) -> Spli
     text makes most ("Candidate generation" to the model step, say); without, or when its
     text makes none, it stays with the section before.
     """
+    from mlsd.rubric.regex_budget import re_budget
+
+    with re_budget():  # a case's re: phrases, tried on every section: bounded in total
+        return _split(text, framework, case)
+
+
+def _split(text: str, framework: Framework, case: Case | None) -> SplitDoc:
     text, not_theirs = _candidate_text(text)
     lines = text.splitlines()
-    headings = _headings(lines)
+    headings, stop = _headings(lines)
+    stop_line = None if stop is None else stop + 1
     sections: list[Section] = []
     bounds: list[tuple[int, str | None]] = []
     levels = [level for _, level, _ in headings]
     # A lone top-level heading opening the doc is its title ("Feed ranking design").
     title = bool(headings) and levels[0] == 1 and levels.count(1) == 1 and len(headings) > 1
-    ends = [index for index, _, _ in headings[1:]] + [len(lines)]
+    ends = [index for index, _, _ in headings[1:]] + [len(lines) if stop is None else stop]
+    by_content = _content_classifier(case, framework) if case is not None else None
     for n, (index, _, heading) in enumerate(headings):
         if title and n == 0:
             sections.append(Section(heading, None, "title"))
@@ -200,15 +249,15 @@ def split_doc(text: str, framework: Framework, case: Case | None = None) -> Spli
             continue
         step = heading_step(heading, framework)
         how = "heading"
-        if step is None and case is not None:
-            step = closest_step("\n".join(lines[index + 1 : ends[n]]), case, framework)
+        if step is None and by_content is not None:
+            step = by_content("\n".join(lines[index + 1 : ends[n]]))
             how = "content"
         sections.append(Section(heading, step, how if step else "before"))
         bounds.append((index, step))
     if not any(step for _, step in bounds):
         whole = text.strip()
         answers = {s.id: text for s in framework.steps} if whole else {}
-        return SplitDoc(answers, tuple(sections), whole=True, not_theirs=not_theirs)
+        return SplitDoc(answers, tuple(sections), True, not_theirs, stop_line)
     chunks: dict[str, list[str]] = {}
     current = framework.steps[0].id  # text before the first mapped heading frames the problem
     start = 0
@@ -220,17 +269,50 @@ def split_doc(text: str, framework: Framework, case: Case | None = None) -> Spli
             current = step
         start = index
     answers = {sid: "\n\n".join(parts) for sid, parts in chunks.items()}
-    return SplitDoc(answers, tuple(sections), whole=False, not_theirs=not_theirs)
+    return SplitDoc(answers, tuple(sections), False, not_theirs, stop_line)
 
 
 def closest_step(text: str, case: Case, framework: Framework) -> str | None:
     """The step whose points (generic and the case's) ``text`` makes most, by weight."""
-    from mlsd.rubric.matching import find
+    return _content_classifier(case, framework)(text)
 
-    best: tuple[int, str] | None = None
-    for step in framework.steps:
-        points = [p for _, p in step_rubric(case, framework, step.id)]
-        weight = sum(p.weight for p in points if find(p.match, text) is not None)
-        if weight and (best is None or weight > best[0]):
-            best = (weight, step.id)
-    return best[1] if best else None
+
+def _content_classifier(case: Case, framework: Framework) -> Callable[[str], str | None]:
+    """``closest_step`` for many sections of one doc, with the rubric worked out once.
+
+    A doc may have thousands of headings that name no step. Looking for every point of
+    the case in each section made that quadratic (minutes for a 5 MB doc of headings), so
+    each point is indexed by the letters its phrases surely start with: a section is
+    checked only against the points whose letters begin one of its words (plus the few
+    points with a phrase that has no such letters), which is what ``find`` would have
+    ruled out anyway.
+    """
+    from mlsd.rubric.matching import find, phrase_keys, word_starts
+
+    points: list[tuple[int, RubricPoint]] = []  # (step's place in the framework, point)
+    index: dict[str, list[int]] = {}
+    always: list[int] = []
+    for rank, step in enumerate(framework.steps):
+        for _, point in step_rubric(case, framework, step.id):
+            number = len(points)
+            points.append((rank, point))
+            firsts = phrase_keys(point.match)
+            if "" in firsts:
+                always.append(number)
+            for first in firsts - {""}:
+                index.setdefault(first, []).append(number)
+    step_ids = [step.id for step in framework.steps]
+
+    def classify(text: str) -> str | None:
+        candidates = set(always)
+        for start in word_starts(text):
+            candidates.update(index.get(start, ()))
+        weights = [0] * len(step_ids)
+        for number in candidates:
+            rank, point = points[number]
+            if find(point.match, text) is not None:
+                weights[rank] += point.weight
+        best = max(weights, default=0)
+        return step_ids[weights.index(best)] if best else None
+
+    return classify

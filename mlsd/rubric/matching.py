@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import regex
-
 from mlsd.rubric.hedging import asked, deferred, listed
 from mlsd.rubric.negation import in_passing, is_negated, wordset
+from mlsd.rubric.regex_budget import TIMED_OUT, search_re
+
+__all__ = ["TIMED_OUT", "Match", "covers", "find", "phrase_keys", "word_starts"]
 
 if TYPE_CHECKING:
     pass
@@ -195,18 +196,6 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
     return re.compile(phrase_regex(phrase), re.IGNORECASE)
 
 
-# A ``re:`` phrase comes from a case file, which may come from a stranger: one search may
-# take at most this long, so a catastrophic pattern (``(a|aa)+c``) cannot hang a session.
-# Plain phrases compile to regexes mlsd builds itself, which do not backtrack like that.
-RE_TIMEOUT_SECONDS = 0.05
-TIMED_OUT: set[str] = set()  # re: phrases that hit the bound; they are not tried again
-
-
-@lru_cache(maxsize=1024)
-def _compile_re(source: str) -> regex.Pattern[str]:
-    return regex.compile(source, regex.IGNORECASE | regex.VERSION0)
-
-
 @lru_cache(maxsize=4096)
 def _anchor(phrase: str) -> str:
     """The letters every occurrence of a plain phrase starts with ("" when unknown).
@@ -240,15 +229,7 @@ def _matches(phrase: str, text: str) -> Iterator[tuple[int, int, str]]:
         return
     if phrase in TIMED_OUT:
         return
-    try:
-        found = [
-            (m.start(), m.end(), m.group())
-            for m in _compile_re(phrase[3:]).finditer(text, timeout=RE_TIMEOUT_SECONDS)
-        ]
-    except TimeoutError:
-        TIMED_OUT.add(phrase)
-        return
-    yield from found
+    yield from search_re(phrase, text)
 
 
 # -- finding ------------------------------------------------------------------------
@@ -312,6 +293,20 @@ def _prepared(phrases: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]
         keys = _keys(phrase)
         out.append((phrase, keys[0] if keys else "", keys[1:]))
     return tuple(out)
+
+
+def word_starts(text: str) -> frozenset[str]:
+    """Every way a word of ``text`` begins, lowercased (what ``find`` checks keys in)."""
+    return _starts(text)
+
+
+def phrase_keys(phrases: Iterable[str]) -> frozenset[str]:
+    """The first key of each phrase, as ``find`` uses it: "" when a phrase has none.
+
+    ``find`` can match ``phrases`` in a text only if one of these is "" or begins a
+    word of the text.
+    """
+    return frozenset(first for _, first, _ in _prepared(tuple(phrases)))
 
 
 @lru_cache(maxsize=256)

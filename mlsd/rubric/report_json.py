@@ -105,7 +105,12 @@ class CallsJson(TypedDict):
     level_signal: str
 
 
-class ReportJson(TypedDict):
+class _Optional(TypedDict, total=False):
+    # Only when the time budget for a case's re: phrases ran out: how many searches it cut.
+    matching_cut_short: int
+
+
+class ReportJson(_Optional):
     format: int
     measures: str
     case: CaseRef
@@ -127,6 +132,13 @@ def _r(value: float | None) -> float | None:
 
 
 def report_to_json(report: Report) -> ReportJson:
+    data = _report_json(report)
+    if report.matching_cut_short:
+        data["matching_cut_short"] = report.matching_cut_short
+    return data
+
+
+def _report_json(report: Report) -> ReportJson:
     signal = report.level_signal
     clar = report.clarifications
     return {

@@ -29,6 +29,7 @@ from mlsd._util.verdicts import Verdict
 from mlsd.cases.models import Case, Framework, PointSource, RubricPoint, step_rubric
 from mlsd.rubric.levels import LevelSignal, level_verdict
 from mlsd.rubric.matching import Match, covers, find
+from mlsd.rubric.regex_budget import re_budget
 
 MEASURES = "coverage of key points, not the correctness of the design"
 
@@ -158,6 +159,8 @@ class Report:
     # With the candidate's own calls; None when they made none, so every figure can show
     # the machine's verdict and theirs apart.
     calls: CallsSummary | None = None
+    # re: searches the time budget skipped: some points may be missed that were made.
+    matching_cut_short: int = 0
 
     @property
     def coverage(self) -> float:
@@ -226,43 +229,44 @@ def score(
     texts = _session_texts(framework, answers, follow_ups or {})
     overrides = overrides or {}
     steps: list[StepReport] = []
-    for fstep in framework.steps:
-        if step_ids is not None and fstep.id not in step_ids:
-            continue
-        cstep = case.steps.get(fstep.id)
-        answer = answers.get(fstep.id, "") or ""
-        attempted = bool(answer.strip())
-        rubric = step_rubric(case, framework, fstep.id)
-        order = _search_order(texts, fstep.id)
-        points = tuple(
-            _judge(p, source, order, level, _call(overrides, source, p)) for source, p in rubric
-        )
-        expected = [p for p in points if p.expected]
-        ready = tuple(
-            FollowUpResult(
-                f.question,
-                tuple(f.listen_for),
-                attempted and bool(f.listen_for) and covers(f.listen_for, answer),
+    with re_budget() as budget:  # re: phrases from a stranger's case: bounded in total
+        for fstep in framework.steps:
+            if step_ids is not None and fstep.id not in step_ids:
+                continue
+            cstep = case.steps.get(fstep.id)
+            answer = answers.get(fstep.id, "") or ""
+            attempted = bool(answer.strip())
+            rubric = step_rubric(case, framework, fstep.id)
+            order = _search_order(texts, fstep.id)
+            points = tuple(
+                _judge(p, source, order, level, _call(overrides, source, p)) for source, p in rubric
             )
-            for f in (cstep.follow_ups if cstep else [])
-        )
-        steps.append(
-            StepReport(
-                id=fstep.id,
-                title=fstep.title,
-                answer=answer,
-                attempted=attempted,
-                points=points,
-                follow_ups=ready,
-                reference=cstep.reference if cstep else "",
-                covered_weight=sum(p.weight for p in expected if p.covered),
-                expected_weight=sum(p.weight for p in expected),
-                credited_weight=sum(p.weight for p in expected if p.credited),
-                hints=int(hints.get(fstep.id, 0)),
-                seconds=seconds.get(fstep.id),
-                budget_seconds=(budgets or {}).get(fstep.id, fstep.minutes) * 60.0,
+            expected = [p for p in points if p.expected]
+            ready = tuple(
+                FollowUpResult(
+                    f.question,
+                    tuple(f.listen_for),
+                    attempted and bool(f.listen_for) and covers(f.listen_for, answer),
+                )
+                for f in (cstep.follow_ups if cstep else [])
             )
-        )
+            steps.append(
+                StepReport(
+                    id=fstep.id,
+                    title=fstep.title,
+                    answer=answer,
+                    attempted=attempted,
+                    points=points,
+                    follow_ups=ready,
+                    reference=cstep.reference if cstep else "",
+                    covered_weight=sum(p.weight for p in expected if p.covered),
+                    expected_weight=sum(p.weight for p in expected),
+                    credited_weight=sum(p.weight for p in expected if p.credited),
+                    hints=int(hints.get(fstep.id, 0)),
+                    seconds=seconds.get(fstep.id),
+                    budget_seconds=(budgets or {}).get(fstep.id, fstep.minutes) * 60.0,
+                )
+            )
     return Report(
         case_id=case.id,
         case_title=case.title,
@@ -275,6 +279,7 @@ def score(
         covered_weight=sum(s.covered_weight for s in steps),
         expected_weight=sum(s.expected_weight for s in steps),
         calls=_calls(steps),
+        matching_cut_short=budget.skipped,
     )
 
 
@@ -338,7 +343,11 @@ def _judge(
 ) -> PointResult:
     match: Match | None = None
     evidence: Evidence | None = None
+    searched: set[int] = set()  # a doc scored whole is every step's answer: search it once
     for step_id, is_follow_up, text in texts:
+        if id(text) in searched:
+            continue
+        searched.add(id(text))
         match = find(point.match, text, listing_counts=not needs_substance(point))
         if match is not None:
             evidence = _evidence(step_id, is_follow_up, text, match)

@@ -16,10 +16,13 @@ from mlsd._util.formatting import percent
 from mlsd._util.program import command
 from mlsd._util.textflow import unwrap
 from mlsd._util.textsafe import visible
-from mlsd.rubric.docsplit import SplitDoc
+from mlsd.rubric.docsplit import MAX_HEADINGS, SplitDoc
 from mlsd.rubric.scoring import MEASURES, PointResult, Report, StepReport
 
 CONTEXT = 40  # characters of the answer shown either side of the matched words
+HEADINGS_SHOWN = 40  # headings listed by "How your doc was read"; a count says the rest
+ANSWER_SHOWN = 10_000  # characters (and lines, below) of an answer shown beside the
+ANSWER_LINES = 150  # reference notes; a 5 MB doc printed in every step took minutes
 
 
 def _duration(seconds: float | None) -> str:
@@ -212,12 +215,19 @@ def references_view(report: Report) -> RenderableType | None:
     table.add_column("Your answer", ratio=1)
     table.add_column("Reference notes", ratio=1)
     for step in attempted:
-        table.add_row(
-            Text(step.title),
-            Text(unwrap(step.answer.strip())),
-            notes_view(step.reference),
-        )
+        table.add_row(Text(step.title), _answer_cell(step.answer), notes_view(step.reference))
     return table
+
+
+def _answer_cell(answer: str) -> Text:
+    """The answer beside the reference, its start only when it is very long."""
+    whole = answer.strip()
+    shown = "\n".join(whole[:ANSWER_SHOWN].split("\n")[:ANSWER_LINES])
+    text = Text(unwrap(shown))
+    if len(shown) < len(whole):
+        more = len(whole) - len(shown)
+        text.append(f" … ({more:,} more characters not shown)", style="muted")
+    return text
 
 
 def calls_line(report: Report) -> Text | None:
@@ -243,6 +253,12 @@ def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> Text:
             "questions, the appendices).",
             style="muted",
         )
+    if doc.headings_stop is not None:
+        text.append(
+            f"\nOver {MAX_HEADINGS:,} headings: from line {doc.headings_stop:,} on, headings "
+            "were read as text of the section before.",
+            style="warn",
+        )
     if doc.whole:
         text.append(
             "\nNo heading named a step, so every step's points were looked for in the whole doc.",
@@ -250,7 +266,7 @@ def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> Text:
         )
         return text
     last = titles.get(next(iter(titles)), "")
-    for section in doc.sections:
+    for section in doc.sections[:HEADINGS_SHOWN]:
         text.append("\n  ")
         text.append(section.heading or "(untitled)")
         text.append("  →  ", style="muted")
@@ -264,6 +280,9 @@ def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> Text:
         else:
             text.append(f"{last}, with the section before", style="warn")
             text.append("  (its heading names no step and its text no point)", style="muted")
+    more = len(doc.sections) - HEADINGS_SHOWN
+    if more > 0:
+        text.append(f"\n  … and {more:,} more headings (--json lists them all)", style="muted")
     text.append(
         "\nPoints count wherever they are made; the steps only decide where they are shown.",
         style="muted",
@@ -273,6 +292,16 @@ def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> Text:
 
 def feedback_view(report: Report, *, reveal: bool = False) -> RenderableType:
     parts: list[RenderableType] = [header(report), summary_table(report), signal_lines(report)]
+    if report.matching_cut_short:
+        parts.append(
+            Text(
+                "Matching was cut short: the case's re: phrases ran past their time budget (a "
+                "very long answer, or a case with many slow phrases), "
+                f"so {report.matching_cut_short:,} searches were not run and points made "
+                "with those phrases may show as missed.",
+                style="warn",
+            )
+        )
     calls = calls_line(report)
     if calls is not None:
         parts.append(calls)
