@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import types
 import typing
 from dataclasses import dataclass
@@ -255,19 +256,26 @@ def encode(payload: Payload) -> str:
     return json.dumps(dataclasses.asdict(payload), ensure_ascii=False)
 
 
-def decode(kind: str, data: str) -> Payload | None:
+def decode(kind: str, data: object) -> Payload | None:
     """A stored row back as its payload; ``None`` for a kind this mlsd does not know.
 
     Unknown fields are dropped and a field of the wrong type takes its default, so a row
-    written by another version never stops a session from loading.
+    written by another version never stops a session from loading. Data that is not
+    JSON text (a blob that is not UTF-8, a number, nesting too deep to parse) reads as
+    an empty payload; ``NaN``, ``Infinity``, ``1e999`` and integers too long to convert
+    are no value at all, so only their field takes its default.
     """
     cls = KINDS.get(kind)
     if cls is None:
         return None
-    try:
-        raw = json.loads(data)
-    except ValueError:
-        raw = {}
+    raw: object = {}
+    if isinstance(data, (str, bytes)):
+        try:
+            raw = json.loads(
+                data, parse_constant=_no_value, parse_float=_finite, parse_int=_bounded_int
+            )
+        except (ValueError, RecursionError):
+            raw = {}
     if not isinstance(raw, dict):
         raw = {}
     values = {
@@ -276,6 +284,27 @@ def decode(kind: str, data: str) -> Payload | None:
         if name in raw and _fits(raw[name], allowed)
     }
     return cls(**values)
+
+
+class _NoValue:
+    """What a non-finite or unconvertible JSON number decodes to: fits no field."""
+
+
+_NO_VALUE = _NoValue()
+_MAX_INT_DIGITS = 4000  # under Python's 4300-digit limit on converting text to int
+
+
+def _no_value(_: str) -> object:
+    return _NO_VALUE
+
+
+def _finite(text: str) -> object:
+    number = float(text)
+    return number if math.isfinite(number) else _NO_VALUE
+
+
+def _bounded_int(text: str) -> object:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else _NO_VALUE
 
 
 _FIELD_TYPES: dict[str, dict[str, tuple[type, ...]]] = {}

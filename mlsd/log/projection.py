@@ -25,6 +25,8 @@ from mlsd.log.records import (
 )
 
 RATING_SCALE = 5  # ratings run from 1 to this
+# One stretch of time on a step; past it (a year), a logged time is not one mlsd wrote.
+MAX_STEP_SECONDS = 365 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,8 @@ def project(
         elif isinstance(p, ev.Skip) and step:
             skipped[step] = _revisions_before(history, step, event)
         elif isinstance(p, ev.Time) and step:
-            seconds[step] = seconds.get(step, 0.0) + p.seconds
+            if 0 <= p.seconds <= MAX_STEP_SECONDS:  # a hand-edited -5 or 1e308 is no time
+                seconds[step] = seconds.get(step, 0.0) + p.seconds
         elif isinstance(p, ev.Draft) and step:
             drafts[step] = (p.text, p.base_revision)
         elif isinstance(p, ev.Override):

@@ -16,16 +16,16 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import cast
 
 from mlsd._util import paths
 from mlsd._util.levels import Level
 from mlsd.errors import SessionNotFoundError, StoreError
 from mlsd.log import events as ev
+from mlsd.log import rows
 from mlsd.log.events import Mode, Status
 from mlsd.log.failures import SessionGoneError, gone_message, signals_held, sqlite_errors
-from mlsd.log.projection import SessionRow, project
-from mlsd.log.records import AnswerEntry, SessionRecord, SessionSummary
+from mlsd.log.projection import project
+from mlsd.log.records import SessionRecord, SessionSummary
 from mlsd.log.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "mlsd.db"
@@ -258,17 +258,17 @@ class Store:
                 return str(row[0])
             if not ref or any(c not in "0123456789abcdef" for c in ref.lower()):
                 raise SessionNotFoundError(f"{ref!r} is not a session id (see `mlsd sessions`)")
-            rows = self.conn.execute(
+            matches = self.conn.execute(
                 "SELECT id FROM sessions WHERE id >= ? AND id < ? LIMIT 2",
                 (ref.lower(), ref.lower() + "g"),
             ).fetchall()
-        if not rows:
+        if not matches:
             raise SessionNotFoundError(f"no session {ref!r} (see `mlsd sessions`)")
-        if len(rows) > 1:
+        if len(matches) > 1:
             raise SessionNotFoundError(
                 f"{ref!r} matches more than one session; type more of the id"
             )
-        return str(rows[0][0])
+        return str(matches[0][0])
 
     def resolve(self, ref: str) -> SessionRecord:
         return self.load(self.resolve_id(ref))
@@ -287,30 +287,30 @@ class Store:
                 "SELECT id, kind, step_id, data, at FROM events WHERE session_id = ? ORDER BY id",
                 (session_id,),
             ).fetchall()
-        history = [
-            AnswerEntry(r["step_id"], r["text"], r["revision"], r["at"], r["after_event"])
-            for r in answer_rows
-        ]
+        # Every column goes through ``rows`` (and ``ev.decode``): a hand-edited or
+        # damaged value takes a default instead of reaching the rest of mlsd untyped.
         events = [
-            ev.Event(r["id"], r["step_id"], r["at"], payload)
+            ev.Event(r["id"], rows.optional_text(r["step_id"]), rows.text(r["at"]), payload)
             for r in event_rows
-            for payload in [ev.decode(r["kind"], r["data"])]
+            for payload in [ev.decode(rows.text(r["kind"]), r["data"])]
             if payload is not None
         ]
-        return project(_row(row), history, events)
+        interviewed = any(isinstance(e.payload, ev.Enter) for e in events)
+        return project(rows.session_row(row, interviewed), rows.answers(answer_rows), events)
 
     def list_sessions(self, limit: int | None = None) -> list[SessionSummary]:
         sql = (
             "SELECT s.*, (SELECT COUNT(DISTINCT step_id) FROM answers a WHERE a.session_id = s.id) "
             # an interview has no answers: its steps are the ones the interviewer reached
             "+ (SELECT COUNT(DISTINCT step_id) FROM events e WHERE e.session_id = s.id "
-            f"AND e.kind = '{ev.Enter.kind}') AS answered "
-            "FROM sessions s ORDER BY s.touched DESC, s.rowid DESC LIMIT ?"
+            f"AND e.kind = '{ev.Enter.kind}') AS answered, "
+            f"EXISTS (SELECT 1 FROM events e WHERE e.session_id = s.id AND e.kind = '{ev.Enter.kind}')"
+            " AS entered FROM sessions s ORDER BY s.touched DESC, s.rowid DESC LIMIT ?"
         )
         bound = min(limit, MAX_LIMIT) if limit and limit > 0 else -1  # -1: no limit
         with self._errors("read"):
-            rows = self.conn.execute(sql, (bound,)).fetchall()
-        return [_summary(r) for r in rows]
+            found = self.conn.execute(sql, (bound,)).fetchall()
+        return [rows.summary(r, bool(r["entered"])) for r in found]
 
     def last_practice(self) -> list[SessionSummary]:
         """Each case's latest practice session with an answer in it, most recent first.
@@ -326,8 +326,8 @@ class Store:
             " WHERE nth = 1 ORDER BY touched DESC, row DESC"
         )
         with self._errors("read"):
-            rows = self.conn.execute(sql).fetchall()
-        return [_summary(r) for r in rows]
+            found = self.conn.execute(sql).fetchall()
+        return [rows.summary(r) for r in found]  # mode = 'practice': nothing to infer
 
     def check_writable(self) -> None:
         """Raise ``StoreError`` now if a write would fail (another mlsd holds the write
@@ -339,37 +339,6 @@ class Store:
     def integrity_ok(self) -> bool:
         with self._errors("check"):
             return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
-
-
-def _summary(r: sqlite3.Row) -> SessionSummary:
-    """A row of ``mlsd sessions``: a session's columns and how many steps it has reached."""
-    return SessionSummary(
-        r["id"],
-        r["case_id"],
-        r["case_title"],
-        cast(Mode, r["mode"]),
-        cast(Level, r["level"]),
-        cast(Status, r["status"]),
-        r["started_at"],
-        r["updated_at"],
-        int(r["answered"]),
-    )
-
-
-def _row(row: sqlite3.Row) -> SessionRow:
-    # The columns hold what create_session and set_status wrote: Literal values.
-    return SessionRow(
-        id=row["id"],
-        case_id=row["case_id"],
-        case_path=row["case_path"],
-        case_title=row["case_title"],
-        mode=cast(Mode, row["mode"]),
-        level=cast(Level, row["level"]),
-        minutes=float(row["minutes"]),
-        status=cast(Status, row["status"]),
-        started_at=row["started_at"],
-        updated_at=row["updated_at"],
-    )
 
 
 def open_store(path: Path | None = None) -> Store:
