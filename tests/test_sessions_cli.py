@@ -28,3 +28,13 @@ def test_the_summary_gives_time_and_budget_in_one_format(run):
     result = run("practice", "--answers", shallow, "--minutes", "10")
     assert result.code == 0, result.err
     assert "0:00 / 1:18" in result.out and "1.3m" not in result.out
+
+
+def test_every_view_counts_a_steps_time_the_same_way():
+    """The score table rounded (2:11) where the session summary and the export cut
+    (2:10), so one step showed two times."""
+    from mlsd._util.formatting import clock
+    from mlsd.ui.feedback import _duration
+
+    assert _duration(130.7) == clock(130.7) == "2:10"
+    assert _duration(None) == "–"

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlsd._util.formatting import percent
+from mlsd._util.formatting import clock, percent
 from mlsd._util.program import command
 from mlsd._util.textflow import unwrap
 from mlsd._util.textsafe import visible
@@ -26,10 +26,7 @@ ANSWER_LINES = 150  # reference notes; a 5 MB doc printed in every step took min
 
 
 def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
+    return "–" if seconds is None else clock(seconds)  # as every other view counts time
 
 
 def _flat(text: str) -> str:
@@ -117,7 +114,8 @@ def signal_lines(report: Report) -> Text:
     text.append("Level signal: ", style="bold")
     text.append(signal.summary)
     parts = [f"{lvl} {percent(cov)}" for lvl, cov in signal.by_level if cov is not None]
-    text.append(f"  ({', '.join(parts)} of each level's points)", style="muted")
+    # Not the coverage above, which counts every point up to the session's level together.
+    text.append(f"  (by level, each of its own points: {', '.join(parts)})", style="muted")
     clar = report.clarifications
     if clar is not None and clar.key_ids:
         text.append("\nKey clarifying questions asked: ", style="bold")
