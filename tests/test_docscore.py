@@ -169,6 +169,8 @@ def test_score_case_doc_renders_feedback(run, tmp_path: Path) -> None:
     assert "Follow-ups to be ready for" in out
     assert "Reference notes" in out
     assert "[bold]literal[/bold]" in out  # user text is never rich markup
+    # A doc has no clock and no hints: no "– / 6:00" column, no note about them.
+    assert "Time / budget" not in out and "Time and hints" not in out
 
 
 def test_score_case_missing_file_is_a_clear_error(run, tmp_path: Path) -> None:

@@ -146,10 +146,13 @@ def test_typed_answers_unwrap_only_where_they_were_wrapped():
     assert unwrap(items) == items
 
 
-def test_score_shows_reference_notes_without_ragged_stubs(tmp_path):
+@pytest.mark.parametrize(("columns", "bars"), [(130, 3), (80, 2)])
+def test_score_shows_reference_notes_without_ragged_stubs(tmp_path, columns, bars):
+    """Beside the answer on a wide terminal (3 bars a line), below it in the step's panel
+    on a narrow one (2), where two columns of a dozen characters cut every long word."""
     home = tmp_path / "home"
     sid = _strong_session(home)
-    env = {**os.environ, "MLSD_HOME": str(home), "COLUMNS": "100", "NO_COLOR": "1"}
+    env = {**os.environ, "MLSD_HOME": str(home), "COLUMNS": str(columns), "NO_COLOR": "1"}
     out = subprocess.run(
         [sys.executable, "-m", "mlsd", "score", sid],
         env=env,
@@ -158,7 +161,10 @@ def test_score_shows_reference_notes_without_ragged_stubs(tmp_path):
         check=True,
     ).stdout
     table = out[out.index("Reference notes for the steps") :]
-    cells = [line.split("│")[3] for line in table.splitlines() if line.count("│") == 4]
+    assert "…" not in table and all(len(line) <= columns for line in table.splitlines())
+    if bars == 2:  # the notes are the panel's lines after its "Reference notes" label
+        table = "\n".join(part[part.index("Reference notes") :] for part in table.split("╭─")[1:])
+    cells = [line.split("│")[bars - 1] for line in table.splitlines() if line.count("│") == bars]
     width = len(cells[0]) - 2  # rich pads a cell with one space each side
     column = [cell[1:].rstrip() for cell in cells]
     # Wrapped once, greedily, a line ends early only where its next word would not fit

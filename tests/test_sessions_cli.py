@@ -38,3 +38,26 @@ def test_every_view_counts_a_steps_time_the_same_way():
 
     assert _duration(130.7) == clock(130.7) == "2:10"
     assert _duration(None) == "–"
+
+
+def test_the_score_table_shows_time_and_hints_only_for_a_timed_session():
+    from rich.console import Console
+
+    from mlsd._util.paths import case_dirs
+    from mlsd.cases.catalog import load_case, load_framework
+    from mlsd.cases.index import resolve
+    from mlsd.rubric.scoring import score
+    from mlsd.ui.console import THEME
+    from mlsd.ui.feedback import summary_table
+
+    framework = load_framework()
+    case = load_case(resolve("ctr-prediction", case_dirs([])), framework)
+    answers = {"data": "Clicks joined to impressions."}
+
+    def header(**kw: object) -> str:
+        console = Console(width=100, record=True, color_system=None, theme=THEME)
+        console.print(summary_table(score(case, framework, answers, **kw)))  # type: ignore[arg-type]
+        return console.export_text().splitlines()[1]
+
+    assert "Time / budget" in header(seconds={"data": 75.0}, hints={"data": 1})
+    assert "Time / budget" not in header() and "Hints" not in header()

@@ -7,7 +7,7 @@ typed.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -79,32 +79,47 @@ def header(report: Report) -> Text:
     return text
 
 
+def _timed(report: Report) -> bool:
+    """A session has time and hints to show; a design doc scored from a file has none."""
+    return any(step.seconds is not None for step in report.steps)
+
+
 def summary_table(report: Report) -> Table:
+    timed = _timed(report)
     table = Table(show_header=True, header_style="bold", expand=False)
-    table.add_column("Step", style="step", no_wrap=True)
-    table.add_column("Coverage", justify="right")
-    table.add_column("Points (weight)", justify="right")
-    table.add_column("Hints", justify="right")
-    table.add_column("Time / budget", justify="right")
+    table.add_column("Step", style="step")  # wraps first: the figures beside it must not
+    table.add_column("Coverage", justify="right", no_wrap=True)
+    table.add_column("Weight", justify="right", no_wrap=True)
+    if timed:
+        table.add_column("Hints", justify="right", no_wrap=True)
+        table.add_column("Time / budget", justify="right", no_wrap=True)
     for step in report.steps:
         coverage = percent(step.coverage)
         if not step.attempted:
             coverage = f"{coverage}, made elsewhere" if step.covered_weight else "not attempted"
-        table.add_row(
+        row: list[Text | str] = [
             Text(step.title),
             Text(coverage, style="good" if step.coverage >= 0.65 else "miss"),
             f"{step.covered_weight}/{step.expected_weight}",
-            str(step.hints),
-            f"{_duration(step.seconds)} / {_duration(step.budget_seconds)}",
-        )
+        ]
+        if timed:
+            row += [
+                str(step.hints),
+                f"{_duration(step.seconds)} / {_duration(step.budget_seconds)}",
+            ]
+        table.add_row(*row)
     table.add_section()
-    table.add_row(
+    overall: list[Text | str] = [
         Text("Overall", style="bold"),
         Text(percent(report.coverage), style="bold"),
         f"{report.covered_weight}/{report.expected_weight}",
-        str(report.hints),
-        f"{_duration(report.seconds)} / {_duration(report.budget_seconds)}",
-    )
+    ]
+    if timed:
+        overall += [
+            str(report.hints),
+            f"{_duration(report.seconds)} / {_duration(report.budget_seconds)}",
+        ]
+    table.add_row(*overall)
     return table
 
 
@@ -123,10 +138,11 @@ def signal_lines(report: Report) -> Text:
         for _, question in clar.key_missed:
             text.append("\n  ✗ ", style="miss")
             text.append(question)
-    text.append(
-        "\nTime and hints are shown for reference only: they never lower the score.",
-        style="muted",
-    )
+    if _timed(report):
+        text.append(
+            "\nTime and hints are shown for reference only: they never lower the score.",
+            style="muted",
+        )
     return text
 
 
@@ -198,23 +214,50 @@ def notes_view(markdown: str) -> RenderableType:
     return Markdown(visible(markdown.strip()), hyperlinks=False)
 
 
+SIDE_BY_SIDE = 120  # columns from which an answer and its reference sit side by side
+
+
+class _References:
+    """Each attempted step's answer and its reference notes: side by side on a wide
+    terminal, one above the other below ``SIDE_BY_SIDE`` columns, where two columns left
+    a dozen characters each and cut words."""
+
+    def __init__(self, steps: list[StepReport]) -> None:
+        self.steps = steps
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for step in self.steps:
+            answer, notes = _answer_cell(step.answer), notes_view(step.reference)
+            if options.max_width >= SIDE_BY_SIDE:
+                table = Table(
+                    title=Text(step.title, style="step"),
+                    title_justify="left",
+                    expand=True,
+                    header_style="bold",
+                )
+                table.add_column("Your answer", ratio=1)
+                table.add_column("Reference notes", ratio=1)
+                table.add_row(answer, notes)
+                yield table
+            else:
+                body = Group(
+                    Text("Your answer", style="bold"),
+                    answer,
+                    Text("\nReference notes", style="bold"),
+                    notes,
+                )
+                yield Panel(body, title=Text(step.title, style="step"), title_align="left")
+
+
 def references_view(report: Report) -> RenderableType | None:
     """Reference notes beside the candidate's own answer, only for steps they attempted.
 
     Both were wrapped where they were written (at 90 columns in a case file, in the
-    candidate's editor); each column wraps them again, so they are unwrapped first and
-    wrapped once, or every source line would end in a ragged stub.
+    candidate's editor); each is unwrapped first and wrapped once, or every source line
+    would end in a ragged stub.
     """
     attempted = [s for s in report.steps if s.attempted and s.reference.strip()]
-    if not attempted:
-        return None
-    table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
-    table.add_column("Step", style="step", no_wrap=True)
-    table.add_column("Your answer", ratio=1)
-    table.add_column("Reference notes", ratio=1)
-    for step in attempted:
-        table.add_row(Text(step.title), _answer_cell(step.answer), notes_view(step.reference))
-    return table
+    return _References(attempted) if attempted else None
 
 
 def _answer_cell(answer: str) -> Text:
