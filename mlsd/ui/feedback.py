@@ -284,7 +284,7 @@ def calls_line(report: Report) -> Text | None:
     return text
 
 
-def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> Text:
+def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> RenderableType:
     """Which heading went to which step, so a surprising score can be explained."""
     text = Text("How your doc was read", style="bold")
     if doc.not_theirs:
@@ -306,29 +306,35 @@ def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> Text:
             style="muted",
         )
         return text
+    # heading → step as a grid, so a line that wraps stays in its own column
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1)
+    grid.add_column()
+    grid.add_column(width=1, style="muted")
+    grid.add_column()
     last = titles.get(next(iter(titles)), "")
     for section in doc.sections[:HEADINGS_SHOWN]:
-        text.append("\n  ")
-        text.append(section.heading or "(untitled)")
-        text.append("  →  ", style="muted")
+        where = Text()
         if section.how == "title":
-            text.append("the doc's title", style="muted")
+            where.append("the doc's title", style="muted")
         elif section.step is not None:
             last = titles.get(section.step, section.step)
-            text.append(last, style="step")
+            where.append(last, style="step")
             if section.how == "content":
-                text.append("  (by what it says: its heading names no step)", style="muted")
+                where.append(" (by what it says: its heading names no step)", style="muted")
         else:
-            text.append(f"{last}, with the section before", style="warn")
-            text.append("  (its heading names no step and its text no point)", style="muted")
+            where.append(f"{last}, with the section before", style="warn")
+            where.append(" (its heading names no step and its text no point)", style="muted")
+        grid.add_row("", Text(section.heading or "(untitled)"), "→", where)
+    footer = Text()
     more = len(doc.sections) - HEADINGS_SHOWN
     if more > 0:
-        text.append(f"\n  … and {more:,} more headings (--json lists them all)", style="muted")
-    text.append(
-        "\nPoints count wherever they are made; the steps only decide where they are shown.",
+        footer.append(f"  … and {more:,} more headings (--json lists them all)\n", style="muted")
+    footer.append(
+        "Points count wherever they are made; the steps only decide where they are shown.",
         style="muted",
     )
-    return text
+    return Group(text, grid, footer)
 
 
 def feedback_view(report: Report, *, reveal: bool = False) -> RenderableType:
