@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 from mlsd._util.levels import LEVELS, Level
 from mlsd.log.events import Mode, Status
@@ -22,8 +22,8 @@ from mlsd.log.records import AnswerEntry, SessionSummary
 
 T = TypeVar("T", bound=str)
 
-MODES: tuple[Mode, ...] = ("practice", "interview", "drill")
-STATUSES: tuple[Status, ...] = ("active", "paused", "finished")
+MODES: tuple[Mode, ...] = get_args(Mode)  # the Literals' own values: one list of each
+STATUSES: tuple[Status, ...] = get_args(Status)
 DEFAULT_LEVEL: Level = "senior"  # what a session is scored at when its level is unreadable
 # Paused: neither counted as finished by progress nor refused by `mlsd resume`.
 DEFAULT_STATUS: Status = "paused"
