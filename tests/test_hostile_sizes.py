@@ -25,6 +25,19 @@ def _heading_doc(count: int, title: str = "heading") -> str:
     return "".join(f"## {title} {i}\nsome words\n" for i in range(count))
 
 
+def _count_finds(monkeypatch: pytest.MonkeyPatch, module: object) -> dict[str, int]:
+    """Count the calls to ``matching.find`` made through ``module``."""
+    calls = {"find": 0}
+    real_find = matching.find
+
+    def counting_find(*args: Any, **kwargs: Any) -> Any:
+        calls["find"] += 1
+        return real_find(*args, **kwargs)
+
+    monkeypatch.setattr(module, "find", counting_find)
+    return calls
+
+
 # -- a design doc made of headings -----------------------------------------------------
 
 
@@ -33,14 +46,7 @@ def test_a_doc_of_headings_is_read_up_to_the_heading_cap(monkeypatch):
     # every point of the case. Past the cap, headings are read as plain text.
     from mlsd.rubric.docsplit import MAX_HEADINGS
 
-    calls = {"find": 0}
-    real_find = matching.find
-
-    def counting_find(*args: Any, **kwargs: Any) -> Any:
-        calls["find"] += 1
-        return real_find(*args, **kwargs)
-
-    monkeypatch.setattr(matching, "find", counting_find)
+    calls = _count_finds(monkeypatch, matching)
     case = load_case(REPO / "cases" / "feed-ranking.yaml", FRAMEWORK)
     count = MAX_HEADINGS + 500
     doc = docsplit.split_doc(_heading_doc(count), FRAMEWORK, case)
@@ -174,16 +180,9 @@ def test_an_ordinary_scoring_is_not_cut_short():
 
 
 def test_a_doc_scored_whole_is_searched_once_per_point(monkeypatch):
-    calls = {"find": 0}
-    real_find = matching.find
-
-    def counting_find(*args: Any, **kwargs: Any) -> Any:
-        calls["find"] += 1
-        return real_find(*args, **kwargs)
-
     from mlsd.rubric import scoring
 
-    monkeypatch.setattr(scoring, "find", counting_find)
+    calls = _count_finds(monkeypatch, scoring)
     case = load_case(REPO / "cases" / "feed-ranking.yaml", FRAMEWORK)
     text = "nothing that makes any point"
     report = score(case, FRAMEWORK, {s.id: text for s in FRAMEWORK.steps})
