@@ -133,7 +133,7 @@ def test_re_phrases_share_one_budget_and_the_report_says_when_it_ran_out(
 ):
     from mlsd.rubric import regex_budget
 
-    path = write_case(_slow_re_case(case_data, 300))
+    path = write_case(_slow_re_case(case_data, 90))
     case = load_case(path, FRAMEWORK)
     searches = {"n": 0}
     real_compile = regex_budget._compile_re
@@ -146,11 +146,24 @@ def test_re_phrases_share_one_budget_and_the_report_says_when_it_ran_out(
     monkeypatch.setattr(regex_budget, "RE_BUDGET_SECONDS", 0.0)
     answer = " ".join(f"word{i}" for i in range(300))
     report = score(case, FRAMEWORK, {s.id: answer for s in FRAMEWORK.steps})
-    assert searches["n"] == 0  # the budget was spent: not one of the 298 phrases ran
-    assert report.matching_cut_short >= 298
+    assert searches["n"] == 0  # the budget was spent: not one of the 88 phrases ran
+    assert report.matching_cut_short >= 88
     from mlsd.rubric.report_json import report_to_json
 
     assert report_to_json(report)["matching_cut_short"] == report.matching_cut_short
+
+
+def test_a_point_with_more_phrases_than_any_case_needs_is_a_located_problem(
+    run, write_case, case_data
+):
+    """Each re: phrase may cost 50 ms wherever a point is looked for one at a time (a
+    review card, a follow-up), outside a scoring's shared budget."""
+    from mlsd.cases.models import MAX_PHRASES
+
+    path = write_case(_slow_re_case(case_data, MAX_PHRASES + 10))
+    result = run("cases", "validate", str(path))
+    assert result.code == 1
+    assert "steps.requirements.rubric[0].match: List should have at most 100 items" in result.err
 
 
 def test_a_cut_short_match_is_told_to_the_user(monkeypatch, run, write_case, case_data, tmp_path):

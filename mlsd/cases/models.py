@@ -53,6 +53,11 @@ def _check_phrases(phrases: list[str]) -> list[str]:
     return phrases
 
 
+# Phrases per point, question or follow-up: the bundled cases use at most 36. Each re:
+# phrase may cost 50 ms on a text, so a stranger's pack must not hold thousands.
+MAX_PHRASES = 100
+
+
 class RubricPoint(_Strict):
     """A key point an interviewer listens for, and how to recognise it in an answer.
 
@@ -66,7 +71,7 @@ class RubricPoint(_Strict):
     aliases: list[Slug] = Field(default_factory=list)
     point: Text
     core: StrictBool | None = None  # None (format 1): every point is core
-    match: list[Text] = Field(min_length=1)
+    match: list[Text] = Field(min_length=1, max_length=MAX_PHRASES)
     weight: Annotated[StrictInt, Field(ge=1, le=3)] = 1
     level: Level
     why: Text
@@ -82,7 +87,7 @@ class RubricPoint(_Strict):
 
 class FollowUp(_Strict):
     question: Text
-    listen_for: list[Text] = Field(default_factory=list)
+    listen_for: list[Text] = Field(default_factory=list, max_length=MAX_PHRASES)
 
     _phrases = field_validator("listen_for")(_check_phrases)
 
@@ -94,7 +99,7 @@ class Clarification(_Strict):
     question: Text
     answer: Text
     key: StrictBool = False
-    match: list[Text] = Field(default_factory=list)
+    match: list[Text] = Field(default_factory=list, max_length=MAX_PHRASES)
 
     _phrases = field_validator("match")(_check_phrases)
 
