@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mlsd._util.formatting import clock as clock_text
 from mlsd.cases.catalog import load_framework
 from mlsd.practice.flow import Practice, start
 from mlsd.run.lifecycle import DEFAULT_REPLY
@@ -236,3 +237,28 @@ def test_a_drill_offers_no_way_back(store, ctr):
     assert all("/back" not in note for note in notes)
     whole, _ = practice(store, new_session(store, ctr), case, [])
     assert "/back" in whole.status_line("metrics")
+
+
+def test_time_spent_on_a_follow_up_counts_for_its_step(store, ctr):
+    """The clock stopped when the answer was saved, so the follow-up's minutes (and the
+    live 'time left' while typing it) were never counted."""
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    clock = FakeClock()
+
+    def after(seconds: float, text: str):
+        def reply() -> str:
+            clock.now += seconds
+            return text
+
+        return reply
+
+    replies = ["done", after(60, "Requirements answer."), after(45, "Follow-up answer.")]
+    replies += ["/pause"]
+    runner, ui = practice(store, sid, case, replies, clock=clock)
+    runner.run()
+    record = store.load(sid)
+    assert record.follow_ups[0].answer == "Follow-up answer."
+    assert record.seconds["requirements"] == pytest.approx(105)
+    # the status line shown while typing the follow-up counted down from the answer's time
+    assert ui.statuses[1].startswith(f" {clock_text(runner.budgets['requirements'] * 60 - 60)}")

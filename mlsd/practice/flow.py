@@ -361,6 +361,7 @@ class Practice(Run):
         self.ui.interviewer(question)
         asked = ev.FollowUp(question=question, index=follow_up_index)
         self._open_follow_up = (step_id, asked)
+        self.start_clock(step_id)  # a follow-up's time is its step's, as in an interview
         while True:
             reply = self.ui.answer(
                 "Your answer to the follow-up (/skip to pass)",
@@ -373,6 +374,7 @@ class Practice(Run):
                 break
             if command == "/pause":
                 self._open_follow_up = None
+                self.stop_clock()
                 self.commit(replace(asked, answer="", draft=True), step_id)
                 return "pause"
             if command == "/brief":
@@ -383,6 +385,7 @@ class Practice(Run):
                 self.ui.note(controls_help(False, follow_up=True, drill=self.only is not None))
             self.ui.interviewer(question)
         self._open_follow_up = None
+        self.stop_clock()
         text = None if command == "/skip" or not reply.strip() else reply
         self.commit(replace(asked, answer=text), step_id)
         return None
