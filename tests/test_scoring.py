@@ -337,3 +337,18 @@ def test_the_candidates_calls_are_kept_apart_from_the_scorers(
     data = report_to_json(called)
     assert data["with_your_calls"] is not None
     assert data["with_your_calls"]["accepted"] == 1
+
+
+def test_the_quoted_sentence_runs_past_an_abbreviation():
+    """The evidence stopped at "(e.g." and quoted half a sentence."""
+    from mlsd.rubric.matching import Match
+    from mlsd.rubric.scoring import _evidence
+
+    text = "Intro. A semantic cache for repeated questions (e.g. the same FAQ) cuts cost, i.e. money. Next."
+    start = text.index("semantic cache")
+    match = Match("semantic cache", start, start + 14, "semantic cache")
+    evidence = _evidence("serving", False, text, match)
+    assert evidence.sentence == (
+        "A semantic cache for repeated questions (e.g. the same FAQ) cuts cost, i.e. money."
+    )
+    assert evidence.sentence[evidence.start : evidence.end] == "semantic cache"

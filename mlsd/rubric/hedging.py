@@ -12,8 +12,10 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
+# A full stop that ends an abbreviation ("e.g.", "i.e.", "vs.", "etc.") ends no sentence.
+NOT_ABBREVIATION = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)(?<!\bcf)(?<!\bapprox)"
 # Where a sentence ends: . ! ? before white space, a semicolon, or a new line.
-_SENTENCE = re.compile(r"[.!?](?=\s|$)|;|\n")
+_SENTENCE = re.compile(rf"{NOT_ABBREVIATION}[.!?](?=\s|$)|;|\n", re.IGNORECASE)
 # Within a sentence, these start a new claim: "GBDT now, but a DNN would be overkill".
 _CLAIM_BREAK = re.compile(
     r"\s*[,—–]?\s+(?:but|so|whereas|while|and\s+then|then)\s+"

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from mlsd._util.levels import LEVELS, Level, rank
 from mlsd._util.verdicts import Verdict
 from mlsd.cases.models import Case, Framework, PointSource, RubricPoint, step_rubric
+from mlsd.rubric.hedging import NOT_ABBREVIATION
 from mlsd.rubric.levels import LevelSignal, level_verdict
 from mlsd.rubric.matching import Match, covers, find
 from mlsd.rubric.regex_budget import re_budget
@@ -369,7 +370,7 @@ def _judge(
 
 # A sentence ends at . ! or ? before white space, or at a line break; bullets and
 # headings start new ones. Long run-ons are cut to this many characters either side.
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_SENTENCE_END = re.compile(rf"{NOT_ABBREVIATION}[.!?](?=\s)|\n", re.IGNORECASE)
 SENTENCE_REACH = 200
 
 
