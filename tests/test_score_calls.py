@@ -66,7 +66,24 @@ def test_an_unknown_point_is_a_clear_error(run, tmp_path):
     sid = _practise(run, tmp_path)
     result = run("score", sid, "--accept", "calibrated-pctx")
     assert result.code == 1
-    assert "no rubric point 'calibrated-pctx'; did you mean calibrated-pctr" in result.err
+    assert "no rubric point 'calibrated-pctx'; did you mean case:calibrated-pctr" in result.err
+    # the wrong source still names the one point: the id is what the candidate means
+    named = run("score", sid, "--accept", "framework:calibrated-pctr")
+    assert named.code == 0 and "case:calibrated-pctr" in named.out
+
+
+def test_a_call_shows_the_point_and_the_figures_not_the_whole_report_again(run, tmp_path):
+    sid = _practise(run, tmp_path)
+    whole = run("score", sid).out
+    data = json.loads(run("score", sid, "--json").out)
+    missed = next(p for s in data["steps"][1:] for p in s["points"] if not p["covered"])
+    called = run("score", sid, "--accept", missed["id"])
+    assert called.code == 0, called.err
+    out = " ".join(called.out.split())
+    assert len(called.out.splitlines()) < len(whole.splitlines()) / 5
+    assert f"{missed['source']}:{missed['id']}" in out and "your call: made" in out
+    assert "Your own calls: 1 accepted, 0 rejected. With them, coverage is" in out
+    assert "The whole report:" in out and f"score {sid[:8]}" in out
 
 
 def test_missed_points_of_steps_not_attempted_stay_hidden_unless_revealed(run, tmp_path):

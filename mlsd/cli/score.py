@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from mlsd._util.levels import Level
     from mlsd.cases.models import Case, Framework
     from mlsd.log.records import SessionRecord
+    from mlsd.rubric.docsplit import SplitDoc
     from mlsd.rubric.scoring import Report
 
 MAX_DOC_BYTES = 5 * 1024 * 1024
@@ -88,9 +89,7 @@ def score(
     """
     from mlsd.cases.catalog import load_framework
     from mlsd.errors import MlsdError
-    from mlsd.rubric.docsplit import SplitDoc
     from mlsd.rubric.report_json import report_to_json
-    from mlsd.rubric.scoring import score as score_answers
 
     wanted = level.level if level is not None else None
     framework = load_framework()
@@ -100,26 +99,7 @@ def score(
     if case is not None:
         if accept or reject or undo:
             raise MlsdError("--accept, --reject and --undo apply to a stored session, not a doc")
-        if target is None:
-            from mlsd._util.program import command
-
-            usage = command("score", "--case", "CASE", "FILE.md")
-            raise MlsdError(f"--case needs the design doc to score: {usage}")
-        from mlsd.cases.catalog import load_case
-        from mlsd.cases.index import resolve
-        from mlsd.rubric.docsplit import split_doc
-        from mlsd.rubric.regex_budget import re_budget
-
-        the_case = load_case(resolve(case, options(ctx).dirs()), framework)
-        with re_budget():  # one budget for the case's re: phrases over split and score
-            doc = split_doc(read_doc(Path(target)), framework, the_case)
-            report = score_answers(
-                the_case,
-                framework,
-                doc.answers,
-                level=wanted or "senior",
-                clarifications_asked=None,
-            )
+        the_case, doc, report = _score_doc(case, target, options(ctx).dirs(), framework, wanted)
     else:
         record, the_case, report = _score_stored(
             target, options(ctx).dirs(), framework, wanted, accept or [], reject or [], undo or []
@@ -145,16 +125,49 @@ def score(
         echo(json_text(data))  # quotes the answers: no raw C1, bidi or zero-width
         return
     from mlsd.ui.console import stdout_console
-    from mlsd.ui.feedback import doc_reading_view, feedback_view
+    from mlsd.ui.feedback import calls_view, doc_reading_view, feedback_view
     from mlsd.ui.pager import paged
 
     console = stdout_console()
+    if record is not None and (accept or reject or undo) and not judge:
+        from mlsd._util.program import command
+        from mlsd.rubric.points import resolve_point
+
+        refs = [*(accept or []), *(reject or []), *(undo or [])]
+        keys = [resolve_point(the_case, framework, ref) for ref in refs]
+        console.print(calls_view(report, keys, command("score", record.short_id)))
+        return
     with paged(console, no_pager=no_pager(ctx, plain)):
         if doc is not None:
             titles = {s.id: s.title for s in framework.steps}
             console.print(doc_reading_view(doc, titles))
         console.print(feedback_view(report, reveal=reveal))
         print_judged(console, judged)
+
+
+def _score_doc(
+    case_ref: str, target: str | None, dirs: list[Path], framework: Framework, level: Level | None
+) -> tuple[Case, SplitDoc, Report]:
+    """A design doc written anywhere else, split into steps and scored against the case."""
+    from mlsd.cases.catalog import load_case
+    from mlsd.cases.index import resolve
+    from mlsd.errors import MlsdError
+    from mlsd.rubric.docsplit import split_doc
+    from mlsd.rubric.regex_budget import re_budget
+    from mlsd.rubric.scoring import score as score_answers
+
+    if target is None:
+        from mlsd._util.program import command
+
+        usage = command("score", "--case", "CASE", "FILE.md")
+        raise MlsdError(f"--case needs the design doc to score: {usage}")
+    case = load_case(resolve(case_ref, dirs), framework)
+    with re_budget():  # one budget for the case's re: phrases over split and score
+        doc = split_doc(read_doc(Path(target)), framework, case)
+        report = score_answers(
+            case, framework, doc.answers, level=level or "senior", clarifications_asked=None
+        )
+    return case, doc, report
 
 
 def _score_stored(
@@ -181,10 +194,7 @@ def _score_stored(
         if points
     ]
     if said:
-        say(
-            f"Saved your calls: {'; '.join(said)}. The report shows them as yours, "
-            "beside the scorer's verdict."
-        )
+        say(f"Saved your calls: {'; '.join(said)}. They stay apart from the scorer's verdict.")
     return scored
 
 

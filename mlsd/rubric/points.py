@@ -38,13 +38,16 @@ def resolve_point(case: Case, framework: Framework, ref: str) -> str:
     every = {k for found in keys.values() for k in found}
     if ref in every:
         return ref
-    found = keys.get(ref, [])
+    # "case:x" for the framework's point x (or the other way round) still names one point
+    bare = ref.split(":", 1)[1] if ref.startswith(("case:", "framework:")) else ref
+    found = keys.get(bare, [])
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
         raise MlsdError(
             f"{ref!r} names two points in {case.id}; say which: {' or '.join(sorted(found))}"
         )
-    close = difflib.get_close_matches(ref, list(keys), n=3, cutoff=0.6)
+    near = difflib.get_close_matches(bare, list(keys), n=3, cutoff=0.6)
+    close = [key for name in near for key in keys[name]]  # as the report names them
     hint = f"; did you mean {', '.join(close)}?" if close else " (see mlsd score SESSION --json)"
     raise MlsdError(f"{case.id} has no rubric point {ref!r}{hint}")

@@ -271,8 +271,9 @@ def _answer_cell(answer: str) -> Text:
     return text
 
 
-def calls_line(report: Report) -> Text | None:
-    """The figures with the candidate's own calls, beside (never instead of) the scorer's."""
+def calls_line(report: Report, *, beside: bool = True) -> Text | None:
+    """The figures with the candidate's own calls, beside (never instead of) the scorer's
+    (``beside``: printed under the scorer's own figures)."""
     calls = report.calls
     if calls is None:
         return None
@@ -280,8 +281,27 @@ def calls_line(report: Report) -> Text | None:
     text.append(f"{calls.accepted} accepted, {calls.rejected} rejected. ")
     text.append(f"With them, coverage is {percent(report.coverage_with_calls)}")
     text.append(f" and the level signal {calls.level_signal.summary}", style="bold")
-    text.append(" (the figures above are the scorer's alone).", style="muted")
+    if beside:
+        text.append(" (the figures above are the scorer's alone).", style="muted")
+    else:
+        text.append(
+            f" (the scorer's own: {percent(report.coverage)}, {report.level_signal.summary}).",
+            style="muted",
+        )
     return text
+
+
+def calls_view(report: Report, keys: list[str], whole: str) -> RenderableType:
+    """After ``--accept``/``--reject``/``--undo``: the points called and the figures with
+    the calls, not the whole report again (``whole`` says how to see it)."""
+    called = [p for s in report.steps for p in s.points if p.key in keys]
+    lines: list[RenderableType] = [
+        _point_line("✓" if p.credited else "✗", "good" if p.credited else "miss", p) for p in called
+    ]
+    figures = calls_line(report, beside=False)
+    if figures is None:  # every call taken back: the scorer's verdicts stand alone
+        figures = Text(f"No calls of yours left: coverage is {percent(report.coverage)}.")
+    return Group(*lines, figures, Text(f"The whole report: {whole}", style="muted"))
 
 
 def doc_reading_view(doc: SplitDoc, titles: dict[str, str]) -> RenderableType:
