@@ -40,7 +40,7 @@ from mlsd.progress.aliases import canonical_keys, migrate_aliases
 
 # Bump when scoring changes what it reports for the same text: every cached score is
 # then a miss, and each session is scored (once) again.
-SCORER_VERSION = "1"
+SCORER_VERSION = "2"  # 2: sentences run past "e.g."; headings found in one pass, capped
 DATA_VERSION = 1
 
 
