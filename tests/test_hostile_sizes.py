@@ -255,3 +255,18 @@ def test_half_a_million_values_are_refused_at_once(run, write_case, case_data):
     assert result.code == 0
     assert len(result.err.splitlines()) == 1
     assert f"more than {MAX_VALUES:,} values in one file" in result.err
+
+
+# -- one very long word ------------------------------------------------------------------
+
+
+def test_a_very_long_word_keeps_a_bounded_set_of_word_starts():
+    """Every prefix of a 950,000-letter word (a pasted blob) took 24 GB and killed the
+    session's scoring for good; word starts are kept up to KEY_MAX letters."""
+    from mlsd.rubric.matching import KEY_MAX, covers, word_starts
+
+    assert len(word_starts("x" * 100_000)) == KEY_MAX
+    long_word = "pneumonoultramicroscopicsilicovolcanoconiosis" * 2  # a key past KEY_MAX
+    assert len(long_word) > KEY_MAX
+    assert covers([long_word], f"we saw {long_word} in the logs")
+    assert not covers([long_word], f"we saw {long_word[:KEY_MAX]}x in the logs")

@@ -273,6 +273,11 @@ def _alternates(source: str) -> bool:
     return False
 
 
+# Word beginnings are kept up to this length (and a key is cut to it): every prefix of a
+# 950,000-letter "word" (a pasted blob) took 24 GB.
+KEY_MAX = 32
+
+
 @lru_cache(maxsize=256)
 def _starts(text: str) -> frozenset[str]:
     """Every way a word of the text begins ("log", "logg", ... for "logging"), lowercased.
@@ -281,7 +286,9 @@ def _starts(text: str) -> frozenset[str]:
     letters begin no word of the text is ruled out by one set lookup, without its regex.
     """
     return frozenset(
-        w[:n] for w in {w.lower() for w in _ALNUM.findall(text)} for n in range(1, len(w) + 1)
+        w[:n]
+        for w in {w.lower() for w in _ALNUM.findall(text)}
+        for n in range(1, min(len(w), KEY_MAX) + 1)
     )
 
 
@@ -291,7 +298,7 @@ def _prepared(phrases: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]
     out = []
     for phrase in phrases:
         keys = _keys(phrase)
-        out.append((phrase, keys[0] if keys else "", keys[1:]))
+        out.append((phrase, keys[0][:KEY_MAX] if keys else "", keys[1:]))
     return tuple(out)
 
 
