@@ -270,3 +270,16 @@ def test_a_very_long_word_keeps_a_bounded_set_of_word_starts():
     assert len(long_word) > KEY_MAX
     assert covers([long_word], f"we saw {long_word} in the logs")
     assert not covers([long_word], f"we saw {long_word[:KEY_MAX]}x in the logs")
+
+
+def test_a_huge_repeat_count_in_a_re_phrase_is_refused_at_load(run, write_case, case_data):
+    """re:a{4294967294} passed validate and lint, then took 24 GB when matched (the regex
+    engine expands a counted repeat when it compiles)."""
+    point = case_data["steps"]["requirements"]["rubric"][0]
+    point["match"] = ["re:(?:a{4294967294})", *point["match"]]
+    path = write_case(case_data)
+    result = run("cases", "validate", str(path))
+    assert result.code == 1
+    said = " ".join(result.err.split())
+    assert "steps.requirements.rubric[0].match" in said
+    assert "a repeat count over 1,000 in 're:(?:a{4294967294})'" in said

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from mlsd._util.levels import Level
+from mlsd.cases.regex_safety import MAX_REPEAT_COUNT, largest_repeat
 
 Slug = Annotated[
     StrictStr,
@@ -50,6 +51,11 @@ def _check_phrases(phrases: list[str]) -> list[str]:
             except (re.error, OverflowError, RecursionError) as exc:
                 # re raises OverflowError for a{99999999999}, RecursionError for deep nesting.
                 raise ValueError(f"bad regular expression {phrase!r}: {exc}") from None
+            if largest_repeat(phrase[3:]) > MAX_REPEAT_COUNT:
+                raise ValueError(
+                    f"a repeat count over {MAX_REPEAT_COUNT:,} in {phrase[:60]!r}; "
+                    "no phrase needs one, and matching would expand it in memory"
+                )
     return phrases
 
 

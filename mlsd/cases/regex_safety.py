@@ -39,7 +39,9 @@ else:
     import sre_constants
     import sre_parse
 
-__all__ = ["MAX_POSITIONS", "MAX_STEPS", "backtracking_risk"]
+__all__ = [
+    "MAX_POSITIONS", "MAX_REPEAT_COUNT", "MAX_STEPS", "backtracking_risk", "largest_repeat",
+]  # fmt: skip
 
 # Beyond these the check itself would be slow, so such a phrase is refused as too complex.
 MAX_POSITIONS = 400  # character positions in the automaton
@@ -81,6 +83,34 @@ def backtracking_risk(pattern: str) -> str | None:
             "split it into several shorter phrases"
         )
     return None
+
+
+# A counted repeat past this ({0,1000}) is no phrase a case needs: the ``regex`` engine
+# the matcher uses expands a repeat when it compiles, and a{4294967294} took 24 GB.
+MAX_REPEAT_COUNT = 1000
+
+
+def largest_repeat(pattern: str) -> int:
+    """The largest finite count of any repeat in ``pattern`` (``{m,n}``), or 0."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(pattern)
+    except (sre_constants.error, RecursionError, OverflowError, ValueError):
+        return 0  # the schema reports a pattern that does not compile
+    largest = 0
+    todo: list[object] = [parsed]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, sre_parse.SubPattern):
+            for op, av in node.data:
+                if op in _REPEATS and isinstance(av, tuple):
+                    counts = [n for n in av[:2] if n != sre_constants.MAXREPEAT]
+                    largest = max(largest, *counts) if counts else largest
+                todo.append(av)
+        elif isinstance(node, (tuple, list)):
+            todo.extend(node)
+    return largest
 
 
 class _TooComplex(Exception):
