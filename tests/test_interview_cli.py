@@ -123,3 +123,21 @@ def test_a_half_typed_note_travels_with_ctrl_c():
         with pytest.raises(KeyboardInterrupt) as info:
             prompter(pipe).line("Note", keep_draft=True)
     assert getattr(info.value, "draft", None) == "half a thought"
+
+
+def test_esc_then_enter_in_a_menu_is_not_a_choice_and_in_the_checklist_saves_the_ticks():
+    """Esc then Enter submits an answer box; in a menu it returned "" (practice and the
+    interview then died with "unexpected error"), and in the checklist it unticked all."""
+    from mlsd.ui.prompts import QuestionaryPrompter
+
+    choices = [Choice("a", "first"), Choice("b", "second"), Choice("c", "third")]
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x1b\r" + DOWN + "\r")
+        assert prompter(pipe).select("What now?", choices) == "b"
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x1b\r" + DOWN + "\r")
+        practice_ui = QuestionaryPrompter(Console(), input=pipe, output=DummyOutput())
+        assert practice_ui.select("Which step?", choices) == "b"
+    with create_pipe_input() as pipe:
+        pipe.send_text(DOWN + " \x1b\r")
+        assert sorted(prompter(pipe).checklist("Tick", choices, ["a"])) == ["a", "b"]

@@ -166,16 +166,20 @@ class QuestionaryInterviewer(QuestionaryTerminal):
             extra["instruction"] = f"(1-{len(options)} or arrows, then Enter)"
         elif self.console.width < WIDE:
             extra["instruction"] = "(arrows, Enter)"  # questionary's own wraps at 60
-        question = questionary.select(
-            text,
-            choices=options,
-            default=default,
-            use_shortcuts=shortcuts,
-            **extra,
-            **self._io,
-        )
-        _show_whole_choice(question, [str(o.title) for o in options])
-        return str(ask(question))
+        values = {c.value for c in choices}
+        while True:  # Esc then Enter leaves a menu with nothing chosen: ask again
+            question = questionary.select(
+                text,
+                choices=options,
+                default=default,
+                use_shortcuts=shortcuts,
+                **extra,
+                **self._io,
+            )
+            _show_whole_choice(question, [str(o.title) for o in options])
+            picked = ask(question)
+            if picked in values:
+                return str(picked)
 
     def checklist(
         self,
@@ -213,7 +217,10 @@ class QuestionaryInterviewer(QuestionaryTerminal):
             return ChecklistInterrupted([str(v) for v in control.selected_options])
 
         try:
-            return [str(v) for v in ask(question, on_screen)]
+            picked = ask(question, on_screen)
+            if not isinstance(picked, list):  # Esc then Enter: save what is ticked on screen
+                picked = list(control.selected_options) if control is not None else list(checked)
+            return [str(v) for v in picked]
         except ChecklistInterrupted:
             raise
         except KeyboardInterrupt:

@@ -195,9 +195,13 @@ class QuestionaryPrompter(QuestionaryTerminal):
             questionary.Choice(title="\n   ".join(textwrap.wrap(c.label, room)), value=c.value)
             for c in choices
         ]
-        question = questionary.select(message, choices=options, **self._io)
-        _wrap_choices(question.application)
-        return str(ask(question))
+        values = {c.value for c in choices}
+        while True:  # Esc then Enter (the answer box's submit) leaves a menu with nothing
+            question = questionary.select(message, choices=options, **self._io)
+            _wrap_choices(question.application)
+            picked = ask(question)
+            if picked in values:
+                return str(picked)
 
     def answer(
         self,
