@@ -391,3 +391,20 @@ def test_a_path_the_system_refuses_is_one_line_not_a_bug(tmp_path, home):
         assert len(lines) == 1 and lines[0].endswith(": File name too long"), lines
         assert len(lines[0]) < 160 and "…" in lines[0]  # the path's start and end
         assert_shown_not_obeyed(result.stderr)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_to_a_full_disk_is_one_line_not_a_bug(home):
+    for args in (["list"], ["--version"], ["cases", "schema"]):
+        with Path("/dev/full").open("w") as full:
+            result = subprocess.run(
+                [sys.executable, "-m", "mlsd", *args],
+                env={**os.environ, "MLSD_HOME": str(home)},
+                stdout=full,
+                stderr=subprocess.PIPE,
+                timeout=120,
+                check=False,
+            )
+        assert result.returncode == 1, args
+        said = result.stderr.decode()
+        assert said == "mlsd: could not write the output: No space left on device\n", said

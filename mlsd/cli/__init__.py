@@ -62,11 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("MLSD_DEBUG"):
             raise
-        if isinstance(exc, OSError) and exc.filename is not None:
+        if isinstance(exc, OSError):
             # A path the system refuses (too long, a loop of links, no permission) where
-            # mlsd first touches it: the user's path, not a bug in mlsd.
-            where = _shortened(os.fsdecode(exc.filename))
-            echo(fitted(f"mlsd: {where}: {exc.strerror}"), err=True)
+            # mlsd first touches it, or output it cannot take (a full disk): the system's
+            # word, not a bug in mlsd.
+            reason = exc.strerror or str(exc)
+            if exc.filename is not None:
+                said = f"{_shortened(os.fsdecode(exc.filename))}: {reason}"
+            else:
+                said = f"could not write the output: {reason}"
+            with contextlib.suppress(OSError):
+                echo(fitted(f"mlsd: {said}"), err=True)
             return 1
         echo(
             f"mlsd: unexpected error: {type(exc).__name__}: {exc}\n"
