@@ -188,3 +188,26 @@ def test_a_batch_is_one_transaction():
         store.save_answer(sid, "data", "y")  # and the store commits singly again
     with open_store() as store:
         assert store.load(sid).answers == {"data": "y"}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # a view in the place of a table that recurses for ever: every command hung
+        "ALTER TABLE sessions RENAME TO real_sessions; CREATE VIEW sessions AS "
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+        "SELECT s.* FROM real_sessions s, (SELECT x FROM c WHERE x < 0 LIMIT 1) z",
+        "CREATE TRIGGER t BEFORE INSERT ON answers BEGIN SELECT 1; END",
+    ],
+    ids=["view", "trigger"],
+)
+def test_a_database_with_a_view_or_trigger_is_refused_unchanged(sql):
+    with open_store() as store:
+        make(store)
+    conn = sqlite3.connect(db_path())
+    conn.executescript(sql)
+    conn.close()
+    before = db_path().read_bytes()
+    with pytest.raises(StoreError, match="which mlsd never creates"):
+        open_store()
+    assert db_path().read_bytes() == before

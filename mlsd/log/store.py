@@ -93,6 +93,17 @@ class Store:
                     f"{self.path} is an SQLite database, but not one mlsd wrote. Move it "
                     "aside (or set MLSD_HOME to another folder); it was not changed."
                 )
+            # mlsd creates tables and indexes only. A view or trigger (a view named
+            # "sessions" that recurses for ever) would run code on every read or write.
+            odd = self.conn.execute(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') LIMIT 1"
+            ).fetchone()
+            if odd is not None:
+                raise StoreError(
+                    f"{self.path} holds a {odd[0]} ({str(odd[1])[:60]}), which mlsd "
+                    "never creates: the file was changed by something else. Move it aside (or "
+                    "set MLSD_HOME to another folder); it was not changed."
+                )
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
