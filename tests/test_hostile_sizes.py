@@ -283,3 +283,13 @@ def test_a_huge_repeat_count_in_a_re_phrase_is_refused_at_load(run, write_case, 
     said = " ".join(result.err.split())
     assert "steps.requirements.rubric[0].match" in said
     assert "a repeat count over 1,000 in 're:(?:a{4294967294})'" in said
+
+
+def test_a_long_wrong_value_is_quoted_by_its_start(run, write_case, case_data):
+    """A 300,000-character difficulty was quoted whole: three 300 KB lines on stderr."""
+    case_data["difficulty"] = "X" * 300_000
+    path = write_case(case_data)
+    result = run("cases", "validate", str(path))
+    assert result.code == 1
+    assert len(result.err) < 1000, len(result.err)
+    assert "difficulty: Input should be" in result.err and "(300,002 characters)" in result.err

@@ -50,10 +50,10 @@ def _problems(located: yamlio.Located, exc: ValidationError) -> list[Problem]:
         if err["type"] == "missing":
             message = f"required field {loc[-1]!r} is missing" if loc else message
         if err["type"].startswith("literal_error") or err["type"] == "string_pattern_mismatch":
-            message = f"{err['msg']} (got {err.get('input')!r})"
+            message = f"{err['msg']} (got {_shown(err.get('input'))})"
         elif err["type"] in {"string_type", "int_type", "bool_type", "list_type", "dict_type"}:
             message = (
-                f"{err['msg']} (got {type(err.get('input')).__name__} {err.get('input')!r:.60})"
+                f"{err['msg']} (got {type(err.get('input')).__name__} {_shown(err.get('input'))})"
             )
         key = (loc, message)
         if key in seen:
@@ -64,6 +64,12 @@ def _problems(located: yamlio.Located, exc: ValidationError) -> list[Problem]:
         line, column = located.where(where)
         problems.append(Problem(located.path, message, line, column, yamlio.dotted(loc)))
     return problems
+
+
+def _shown(value: object) -> str:
+    """A wrong value as the message quotes it: its start, when it is long (300,000 Xs)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:60]}… ({len(text):,} characters)"
 
 
 def _clean_loc(loc: tuple[int | str, ...]) -> yamlio.PathKey:
