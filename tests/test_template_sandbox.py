@@ -152,6 +152,11 @@ BOMBS = {
     "aliased-list-concat": "{% set l = range(100000) | list %}{% set a = [l, l, l, l, l, l, l, l, l, l] %}{{ ([a, a, a, a, a, a, a, a, a, a] ~ '') | length }}",
     "aliased-list-format": "{% set l = range(100000) | list %}{% set a = [l, l, l, l, l, l, l, l, l, l] %}{{ ('%s' % [a, a, a, a, a, a, a, a, a, a]) | length }}",
     "big-output": '{% for i in range(10) %}{{ "y" * 1000000 }}{% endfor %}',
+    # a pass over a big text, repeated: each read is charged by its length
+    "reread-filter": '{% set big = "ab " * 1700000 %}{% for i in range(1000) %}{{ big | wordcount }}{% endfor %}',
+    "reread-in": '{% set big = "ab " * 1700000 %}{% for i in range(100000) %}{% if "zz" in big %}x{% endif %}{% endfor %}',
+    "reread-equal": '{% set big = "ab " * 1700000 %}{% for i in range(100000) %}{% if big == big ~ "" %}x{% endif %}{% endfor %}',
+    "reread-method": '{% set big = "ab " * 1700000 %}{% for i in range(100000) %}{{ big.count("a") }}{% endfor %}',
 }
 
 

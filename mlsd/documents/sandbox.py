@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from jinja2 import filters as jinja_filters
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator, Frame
+from jinja2.compiler import CodeGenerator, Frame, operators
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -36,6 +36,7 @@ from mlsd.documents.limits import (
     deep_size,
     finalize,
     is_int,
+    read,
     size_ok,
     step,
 )
@@ -49,6 +50,8 @@ def _bounded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)  # keeps jinja's pass_context/pass_environment marker
     def filtered(*args: Any, **kwargs: Any) -> Any:
         step(CALL_STEPS)
+        for value in args[:2]:  # the value filtered (after a context or environment)
+            read(value)
         # Most filters turn their value into text (string, tojson, upper, ...): measure a
         # list that repeats itself before it is written out.
         for value in args[:2]:
@@ -180,6 +183,20 @@ class _CountingCodeGenerator(CodeGenerator):
         )
         super().visit_For(loop, frame)
 
+    def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
+        # `in`, `==`, `<` ... read their operands: each is charged like a filter's input
+        self.write("(environment.mlsd_read(")
+        self.visit(node.expr, frame)
+        self.write(")")
+        for op in node.ops:
+            self.visit(op, frame)
+        self.write(")")
+
+    def visit_Operand(self, node: nodes.Operand, frame: Frame) -> None:
+        self.write(f" {operators[node.op]} environment.mlsd_read(")
+        self.visit(node.expr, frame)
+        self.write(")")
+
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.mlsd_concat((")
         for arg in node.nodes:
@@ -206,6 +223,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             self.filters[name] = _bounded(name, func)
 
     mlsd_counted = staticmethod(counted)
+    mlsd_read = staticmethod(read)
     mlsd_concat = staticmethod(bounded_concat)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
@@ -218,4 +236,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             args = (counted(args[0]), *args[1:])
         else:
             args = check_method(obj, args, kwargs)
+            read(getattr(obj, "__self__", None))  # a string method reads its string
+            for value in args:
+                read(value)
         return check_result(super().call(context, obj, *args, **kwargs))
