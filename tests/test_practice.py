@@ -262,3 +262,17 @@ def test_time_spent_on_a_follow_up_counts_for_its_step(store, ctr):
     assert record.seconds["requirements"] == pytest.approx(105)
     # the status line shown while typing the follow-up counted down from the answer's time
     assert ui.statuses[1].startswith(f" {clock_text(runner.budgets['requirements'] * 60 - 60)}")
+
+
+def test_a_typed_question_that_asks_two_things_gets_both_answers(store, ctr):
+    """ "How big is it, and what is the latency budget?" got one answer, and nothing said
+    the second half was dropped."""
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    question = "How many daily active users are there, and what is the latency budget per request?"
+    runner, _ = practice(store, sid, case, ["own", question, "done", "/pause"])
+    runner.run()
+    asked = store.load(sid).clarifications
+    assert [c.clarification_id for c in asked] == ["scale", "latency-and-candidates"]
+    assert asked[0].question == "How many daily active users are there?"
+    assert asked[1].question == "what is the latency budget per request?"

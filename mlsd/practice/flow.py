@@ -260,14 +260,13 @@ class Practice(Run):
                 question = self.ui.line("Your question").strip()
                 if not question:
                     continue
-                from mlsd.rubric.lookup import best_clarification
+                from mlsd.rubric.lookup import asked_in
 
-                found = (
-                    self.coach.clarify(question)
-                    if self.coach
-                    else best_clarification(question, self.case.clarifications)
-                )
-                self._record_clarification(question, found)
+                if self.coach:
+                    self._record_clarification(question, self.coach.clarify(question))
+                    continue
+                for part, found in asked_in(question, self.case.clarifications):
+                    self._record_clarification(part, found)
             else:
                 found = next(c for c in open_questions if f"c:{c.id}" == picked)
                 self._record_clarification(found.question, found)

@@ -9,6 +9,7 @@ typed, and a slip of one letter ("bugdet", "latncy") still finds its word. Pure 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -174,16 +175,51 @@ def best_clarification(
     interviewer types on a call ("budget", "how many people"), needs only one of them.
     """
     words = _typed_stems(question)
-    if not words:
-        return None
+    best, best_score = _best(question, words, clarifications)
     needed = _TYPO_SCORE if len(words) <= 2 else 1.0
+    return best if words and best_score >= needed else None
+
+
+def _best(
+    question: str, words: set[str], clarifications: Sequence[Clarification]
+) -> tuple[Clarification | None, float]:
     best: Clarification | None = None
     best_score = 0.0
     for clar in clarifications:
         score = _score(question, words, clar)
         if score > best_score:
             best, best_score = clar, score
-    return best if best_score >= needed else None
+    return best, best_score
+
+
+# Where a typed question asks a second one: "?", ";", or "and" before a question word.
+_SECOND_QUESTION = re.compile(
+    r"\?\s*|;\s*|,?\s+and\s+(?=(?:what|how|which|who|when|where|why|is|are|do|does|can|"
+    r"will|should|would)\b)",
+    re.IGNORECASE,
+)
+
+
+def asked_in(
+    question: str, clarifications: Sequence[Clarification]
+) -> list[tuple[str, Clarification | None]]:
+    """What a typed question asks: (its words, the clarification) for each part of it.
+
+    "How fresh must answers be, and what is the p95 latency target?" asks two things; a
+    part with a clarification of its own gets that answer too, where one best match for
+    the whole question answered only half of it. A single question is itself, matched whole.
+    """
+    parts = [p.strip(" ,.") for p in _SECOND_QUESTION.split(question)]
+    found: list[tuple[str, Clarification | None]] = []
+    for part in (p for p in parts if len(WORDS.findall(p)) >= 3):
+        # each part must match on its own, as a whole question would (one phrase or two
+        # shared words): "how many employees use it" is not a question about permissions
+        clar, score = _best(part, _typed_stems(part), clarifications)
+        if clar is not None and score >= 1.0 and all(clar is not f for _, f in found):
+            found.append((part.rstrip("?") + "?", clar))
+    if len(found) >= 2:
+        return found
+    return [(question, best_clarification(question, clarifications))]
 
 
 def candidates(
