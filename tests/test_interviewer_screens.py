@@ -200,8 +200,8 @@ def test_the_scorecard_has_no_figure_for_what_was_not_reached(store, ctr):
     assert doc.count("of 5,") == 2  # mixed for framing (given), strong for communication
     assert "| Modeling | not assessed (not reached) |  |" in doc
     assert f"- **Points heard:** 1 of {requirements} on the 1 steps reached" in doc
-    assert "| 4. Model development | not reached | 9 min | not assessed | | |" in doc
-    assert f"| Total | 0:00 | 45 min | 1 of {requirements} |" in doc
+    assert "| 4. Model development | not reached | 9:00 | not assessed | | |" in doc
+    assert f"| Total | 0:00 | 45:00 | 1 of {requirements} |" in doc
 
 
 # -- the guide to study before the call ------------------------------------------------

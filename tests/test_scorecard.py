@@ -95,7 +95,7 @@ def test_the_scorecard_has_every_section(store, ctr):
     assert "- **Recommendation:** **lean hire**" in doc
     assert "| Problem framing and requirements | 5 of 5, very strong | Clear. |" in doc
     assert "| Communication | 4 of 5, strong | Clear. |" in doc
-    assert "Time 8:20 of 6 min (over budget)." in doc
+    assert "Time 8:20 of 6:00 (over budget)." in doc
     assert "`calibrated-pctr` (senior)" in doc
     assert "- Solid on numbers." in doc
     assert "- Hint 1: " + md_inline(case.steps["requirements"].hints[0]) in doc

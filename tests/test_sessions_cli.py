@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ANSWERS = Path(__file__).resolve().parent / "fixtures" / "answers"
@@ -23,11 +24,13 @@ def test_sessions_show_names_steps_as_the_candidate_saw_them(run):
 
 
 def test_the_summary_gives_time_and_budget_in_one_format(run):
-    """A 10-minute session's scaled budgets read "0:00 / 1.3m"; now both are m:ss."""
+    """A 10-minute session's scaled budgets read "0:00 / 1.3m"; now both are m:ss, to the
+    second, and add up to the session's 10 minutes."""
     shallow = str(ANSWERS / "ctr-prediction-shallow.yaml")
     result = run("practice", "--answers", shallow, "--minutes", "10")
     assert result.code == 0, result.err
-    assert "0:00 / 1:18" in result.out and "1.3m" not in result.out
+    assert "0:00 / 1:20" in result.out and "1.3m" not in result.out
+    assert "Total time 0:00" in result.out
 
 
 def test_every_view_counts_a_steps_time_the_same_way():
@@ -61,3 +64,16 @@ def test_the_score_table_shows_time_and_hints_only_for_a_timed_session():
 
     assert "Time / budget" in header(seconds={"data": 75.0}, hints={"data": 1})
     assert "Time / budget" not in header() and "Hints" not in header()
+
+
+def test_budgets_are_whole_seconds_that_add_up_and_read_as_the_clock():
+    """A 10-minute interview's agenda read "1.3m", its scorecard "0:53 of 1.3 min" and
+    "Total 9.9 min"."""
+    from mlsd._util.formatting import budget
+    from mlsd.cases.brief import step_budgets
+    from mlsd.cases.catalog import load_framework
+
+    budgets = step_budgets(load_framework(), 10)
+    assert sum(budgets.values()) * 60 == pytest.approx(600, abs=1)
+    assert budget(budgets["requirements"]) == "1:20"
+    assert budget(6) == "6 min" and budget(45.0) == "45 min"

@@ -17,3 +17,9 @@ def percent(ratio: float | None) -> str:
 def number(value: float) -> str:
     """A number without a pointless ``.0``: 6.0 as "6", 4.5 as "4.5"."""
     return f"{float(value):g}"
+
+
+def budget(minutes: float) -> str:
+    """A time budget: "6 min" when whole, else as the clock shows it ("1:20")."""
+    whole = round(float(minutes))
+    return f"{whole} min" if abs(minutes - whole) < 1 / 120 else clock(float(minutes) * 60)

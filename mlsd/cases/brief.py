@@ -53,10 +53,16 @@ def step_budgets(
     """
     if only is not None:
         own = next((s.minutes for s in framework.steps if s.id == only), 0.0)
-        return {only: round(minutes if minutes else own, 1)}
+        return {only: _whole_seconds(minutes if minutes else own)}
     total = framework.total_minutes
     scale = 1.0 if minutes is None or total == 0 else minutes / total
-    return {s.id: round(s.minutes * scale, 1) for s in framework.steps}
+    return {s.id: _whole_seconds(s.minutes * scale) for s in framework.steps}
+
+
+def _whole_seconds(minutes: float) -> float:
+    """Minutes to the second: a 10-minute session's steps get 1:20, not 1.3 (1:18), and
+    they add up to its 10 minutes (shown as m:ss, every view agrees with the clock)."""
+    return round(minutes * 60) / 60
 
 
 def make_brief(case: Case, framework: Framework, minutes: float | None = None) -> CaseBrief:

@@ -170,7 +170,7 @@ def design_context(
             "skipped": sum(s["status"] == "skipped" for s in steps),
             "not_answered": sum(s["status"] == "not answered" for s in steps),
             "seconds": seconds,
-            "budget_minutes": round(sum(s["budget_minutes"] for s in steps), 1),
+            "budget_minutes": sum(s["budget_minutes"] for s in steps),
             "hints_used": sum(s["hints_used"] for s in steps),
             "follow_ups_asked": sum(len(s["follow_ups"]) for s in steps),
             "follow_ups_answered": sum(

@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mlsd._util.formatting import budget
 from mlsd._util.formatting import clock as format_clock
 from mlsd.interview.card_types import ScorecardContext
 from mlsd.interview.checklist import SCALE, Evidence
@@ -45,7 +46,7 @@ def opening_view(opening: Opening) -> RenderableType:
     for n, (title, minutes) in enumerate(opening.agenda, start=1):
         agenda.append(f"{n}. ")
         agenda.append(title)
-        agenda.append(f" {minutes:g}m" if opening.minutes else "", style="muted")
+        agenda.append(f" {format_clock(minutes * 60)}" if opening.minutes else "", style="muted")
         agenda.append("  " if n < len(opening.agenda) else "")
     say = Panel(
         prose(opening.prompt),
@@ -168,7 +169,7 @@ def step_view(screen: StepScreen, points_shown: int | None = None) -> Renderable
     compact = points_shown is not None
     head = Text(f"Step {screen.number} of {screen.count}: {screen.title}", style="step")
     if screen.minutes:
-        head.append(f"  ({screen.minutes:g} min)", style="muted")
+        head.append(f"  ({budget(screen.minutes)})", style="muted")
     parts: list[RenderableType] = [head]
     if points_shown is None:
         shown = len(screen.points)

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mlsd._util.formatting import budget
 from mlsd.cases.brief import CaseBrief
 from mlsd.practice.flow import StepCard
 from mlsd.ui.views import prose
@@ -46,7 +47,7 @@ def step_view(card: StepCard) -> RenderableType:
     head = Text(f"Step {card.number} of {card.count}: ", style="step")
     head.append(card.title, style="step")
     if card.minutes:
-        head.append(f"  ({card.minutes:g} min)", style="muted")
+        head.append(f"  ({budget(card.minutes)})", style="muted")
     parts: list[RenderableType] = [head, Text(card.goal, style="italic")]
     if card.clarifications:
         told = Table.grid(padding=(0, 1))

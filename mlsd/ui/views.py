@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mlsd._util.formatting import budget
 from mlsd._util.program import command
 from mlsd._util.textsafe import visible
 from mlsd.cases.brief import CaseBrief, StepBrief
@@ -23,10 +24,6 @@ from mlsd.cases.brief import CaseBrief, StepBrief
 # Below this width a three-column table squeezes its widest column to nothing.
 NARROW = 60
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s")
-
-
-def minutes(value: float) -> str:
-    return f"{value:g} min"
 
 
 def prose(text: str) -> Text:
@@ -64,7 +61,7 @@ class _Steps:
         if options.max_width < NARROW:
             for step in self.steps:
                 head = Text(visible(step.title), style="step")
-                head.append(f" · {minutes(step.minutes)}", style="muted")
+                head.append(f" · {budget(step.minutes)}", style="muted")
                 yield Text()
                 yield head
                 yield _goal_and_prompts(step)
@@ -74,7 +71,7 @@ class _Steps:
         table.add_column("Budget", justify="right", no_wrap=True)
         table.add_column("Goal and guiding questions")
         for step in self.steps:
-            table.add_row(Text(visible(step.title)), minutes(step.minutes), _goal_and_prompts(step))
+            table.add_row(Text(visible(step.title)), budget(step.minutes), _goal_and_prompts(step))
         yield table
 
 
@@ -90,7 +87,7 @@ def brief_view(brief: CaseBrief) -> RenderableType:
     header = Text()
     header.append(visible(brief.title), style="bold")
     header.append(
-        visible(f"\n{brief.difficulty} · {', '.join(brief.tags)} · {minutes(brief.total_minutes)}"),
+        visible(f"\n{brief.difficulty} · {', '.join(brief.tags)} · {budget(brief.total_minutes)}"),
         style="muted",
     )
     opening = Panel(
