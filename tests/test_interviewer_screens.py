@@ -202,6 +202,9 @@ def test_the_scorecard_has_no_figure_for_what_was_not_reached(store, ctr):
     assert f"- **Points heard:** 1 of {requirements} on the 1 steps reached" in doc
     assert "| 4. Model development | not reached | 9:00 | not assessed | | |" in doc
     assert f"| Total | 0:00 | 45:00 | 1 of {requirements} |" in doc
+    # wrapped up early with time left: not the candidate's pacing
+    assert context["feedback"]["out_of_time"] is False
+    assert "ended before them with time left" in doc and "Keep each step near" not in doc
 
 
 # -- the guide to study before the call ------------------------------------------------

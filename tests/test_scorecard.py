@@ -120,6 +120,7 @@ def test_feedback_turns_missed_points_into_advice(store, ctr):
     assert [s["title"] for s in feedback["steps"]] == ["Clarify requirements", "Data and labels"]
     assert feedback["steps"][0]["over_budget"] and feedback["steps"][0]["hints_given"] == 1
     assert feedback["not_reached"] == [s.title for s in framework.steps[2:]]
+    assert feedback["out_of_time"]  # requirements overran: pacing is the candidate's to fix
     # a staff point heard by a senior candidate is a strength, never a gap
     assert [p["id"] for p in feedback["strengths"]] == ["ads-privacy-regulation"]
     missed = {p["id"] for s in feedback["steps"] for p in s["missed"]}
@@ -128,6 +129,7 @@ def test_feedback_turns_missed_points_into_advice(store, ctr):
     assert not any(p["level"] == "staff" for s in context["steps"] for p in s["missed"])
     doc = render_scorecard(record, case, framework)
     assert "Not assessed: the interview did not reach this step." in doc
+    assert "Keep each step near its budget" in doc
     assert "### Pacing" in doc
     assert "key_questions_not_asked" in feedback and "Key questions not asked:" in doc
 

@@ -127,6 +127,9 @@ class FeedbackBlock(TypedDict):
     strengths: list[PointBlock]
     key_questions_not_asked: list[str]
     not_reached: list[str]
+    # the steps not reached were cut by the clock (it ran out, or a step overran), not by
+    # the interviewer ending early: only then is pacing the candidate's to work on
+    out_of_time: bool
     practise: str
 
 

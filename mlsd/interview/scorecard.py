@@ -204,6 +204,9 @@ def _clarifications(record: SessionRecord, case: Case) -> list[ClarificationBloc
     ]
 
 
+OUT_OF_TIME = 0.9  # of the session's minutes used: the clock, not the interviewer, ended it
+
+
 def _feedback(steps: list[StepBlock], record: SessionRecord, case: Case) -> FeedbackBlock:
     """What to tell the candidate: the weightiest gaps first, then step by step.
 
@@ -237,6 +240,11 @@ def _feedback(steps: list[StepBlock], record: SessionRecord, case: Case) -> Feed
             c.question for c in case.clarifications if c.key and c.id not in asked
         ],
         "not_reached": [s["title"] for s in steps if not s["visited"]],
+        "out_of_time": bool(record.minutes)
+        and (
+            any(s["over_budget"] for s in steps)
+            or sum(s["seconds"] for s in steps) >= OUT_OF_TIME * record.minutes * 60
+        ),
         "practise": f"mlsd practice {case.id}",
     }
 
