@@ -113,7 +113,7 @@ def _compact_rest(screen: StepScreen, shown: int) -> list[RenderableType]:
         counts.append(f"follow-ups: {asked} of {len(screen.follow_ups)} asked")
     if screen.hints_total:
         counts.append(f"hints: {screen.hints_given} of {screen.hints_total}")
-    counts.append(f"questions answered: {len(screen.clarifications)}")
+    counts.append(f"clarifying questions so far: {len(screen.clarifications)}")
     parts: list[RenderableType] = [full, Text(" · ".join(counts).capitalize(), style="muted")]
     if screen.notes:
         parts.append(Text(f"Notes: {len(screen.notes)}", style="muted"))
