@@ -338,3 +338,26 @@ def test_the_cli_limit_default_is_the_schedulers():
     from mlsd.progress.review import DEFAULT_LIMIT
 
     assert inspect.signature(review).parameters["limit"].default == DEFAULT_LIMIT
+
+
+def test_a_card_blanks_whole_words_never_half_of_one():
+    """Clozes read "drift-_____" or "0.83 _____-month" (107 of the bundled points): the
+    half left showed the answer."""
+    import re
+
+    from mlsd._util.paths import bundled_cases_dir
+    from mlsd.cases.catalog import load_case
+    from mlsd.cases.models import step_rubric
+    from mlsd.progress.cards import cloze
+
+    framework = load_framework()
+    halves = [
+        text
+        for path in sorted(bundled_cases_dir().glob("*.yaml"))
+        for case in [load_case(path, framework)]
+        for step in framework.steps
+        for _, point in step_rubric(case, framework, step.id)
+        for text in [cloze(point)]
+        if re.search(r"_____[-\w]|[-\w]_____", text)
+    ]
+    assert halves == []

@@ -83,7 +83,13 @@ def cloze(point: RubricPoint) -> str:
         found = find(point.match, text, negation=False)
         if found is None:
             break
-        text = text[: found.start] + BLANK + text[found.end :]
+        start, end = found.start, found.end
+        # the whole hyphenated word: "_____-month" told half the answer
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+            start -= 1
+        while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+            end += 1
+        text = text[:start] + BLANK + text[end:]
     text = re.sub(rf"{BLANK}(?:[\s,/&-]*(?:and |or )?{BLANK})+", BLANK, text)
     if BLANK not in text:
         return f"What does a strong {point.level}-level answer say here? (hidden: one key point)"
