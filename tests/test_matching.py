@@ -451,3 +451,13 @@ def test_a_rejected_first_alternative_leaves_the_rest_to_be_found() -> None:
     text = "Position bias is not a concern here. We weight by inverse propensities instead."
     found = find(["position bias", "propensity"], text)
     assert found is not None and found.words == "propensities"
+
+
+def test_words_ending_in_ion_that_are_not_inflections_still_match():
+    """'million' was cut to 'mil' as if it were 'mill' + 'ion', and then matched nothing:
+    'per million tokens' missed 'dollars per million tokens'."""
+    assert covers(["per million tokens"], "dollars per million tokens per team")
+    assert covers(["million chunks"], "about 10 million chunks")
+    assert covers(["a billion"], "a billion rows a day")
+    assert covers(["prediction"], "we predict it")  # -tion is still an inflection
+    assert covers(["compression"], "compress the model")

@@ -76,6 +76,8 @@ def _stem(word: str) -> str:
     for suffix, keep in (("ation", 6), ("ion", 4), ("ing", 3), ("ed", 3)):
         if suffix == "ed" and w.endswith("eed"):
             break  # speed, feed, exceed: the "ed" is the word's own
+        if suffix == "ion" and w[-4:-3] not in ("t", "s", "x"):
+            continue  # -tion, -sion, -xion are inflections; million and opinion are not
         if w.endswith(suffix) and len(w) - len(suffix) >= keep:
             w, stripped = w[: -len(suffix)], True
             break
