@@ -275,4 +275,4 @@ def test_a_typed_question_that_asks_two_things_gets_both_answers(store, ctr):
     asked = store.load(sid).clarifications
     assert [c.clarification_id for c in asked] == ["scale", "latency-and-candidates"]
     assert asked[0].question == "How many daily active users are there?"
-    assert asked[1].question == "what is the latency budget per request?"
+    assert asked[1].question == "What is the latency budget per request?"

@@ -216,7 +216,7 @@ def asked_in(
         # shared words): "how many employees use it" is not a question about permissions
         clar, score = _best(part, _typed_stems(part), clarifications)
         if clar is not None and score >= 1.0 and all(clar is not f for _, f in found):
-            found.append((part.rstrip("?") + "?", clar))
+            found.append((part[:1].upper() + part[1:].rstrip("?") + "?", clar))
     if len(found) >= 2:
         return found
     return [(question, best_clarification(question, clarifications))]
