@@ -77,3 +77,15 @@ def test_budgets_are_whole_seconds_that_add_up_and_read_as_the_clock():
     assert sum(budgets.values()) * 60 == pytest.approx(600, abs=1)
     assert budget(budgets["requirements"]) == "1:20"
     assert budget(6) == "6 min" and budget(45.0) == "45 min"
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_the_end_of_session_table_fits_without_cutting_a_cell(run, monkeypatch, columns):
+    """At 60 columns every cell was cut: 'answer…', 'Follow-…', 'requir…'."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
+    assert result.code == 0, result.err
+    table = result.out[: result.out.index("Key points covered")]
+    assert "…" not in table
+    assert all(len(line) <= columns for line in table.splitlines())
+    assert ("(skipped)" in table) == (columns < 80)  # the status moves beside the title
