@@ -82,8 +82,14 @@ def test_budgets_are_whole_seconds_that_add_up_and_read_as_the_clock():
 @pytest.mark.parametrize("columns", [60, 80])
 def test_the_end_of_session_table_fits_without_cutting_a_cell(run, monkeypatch, columns):
     """At 60 columns every cell was cut: 'answer…', 'Follow-…', 'requir…'."""
+    from mlsd.ui.console import stdout_console
+
     monkeypatch.setenv("COLUMNS", str(columns))
-    result = run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
+    stdout_console.cache_clear()  # a console reads COLUMNS once, when it is made
+    try:
+        result = run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
+    finally:
+        stdout_console.cache_clear()
     assert result.code == 0, result.err
     table = result.out[: result.out.index("Key points covered")]
     assert "…" not in table
