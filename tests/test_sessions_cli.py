@@ -95,3 +95,19 @@ def test_the_end_of_session_table_fits_without_cutting_a_cell(run, monkeypatch, 
     assert "…" not in table
     assert all(len(line) <= columns for line in table.splitlines())
     assert ("(skipped)" in table) == (columns < 80)  # the status moves beside the title
+
+
+def test_sessions_at_60_columns_keep_the_time_of_day(run):
+    """The narrow list showed STARTED as '12-03': three sessions of a day looked alike."""
+    import os
+
+    import pexpect
+
+    from tests.pty_helpers import spawn
+
+    assert run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml")).code == 0
+    child = spawn(Path(os.environ["MLSD_HOME"]), "sessions", size=(24, 60))
+    child.expect(pexpect.EOF)
+    lines = [line for line in child.before.replace("\r", "").split("\n") if line.strip()]
+    assert all(len(line) <= 60 for line in lines), lines
+    assert re.search(r"\b\d\d-\d\d \d\d:\d\d\b", lines[1]), lines

@@ -65,9 +65,9 @@ def _fit(text: str, width: int) -> str:
 
 
 def session_table(rows: Sequence[SessionSummary]) -> str:
-    """One line a session. On a terminal too narrow for every column, the level, the
-    year and the time go and long case ids give way, so no row wraps; piped output keeps
-    every column whole."""
+    """One line a session. On a terminal too narrow for every column, the level and the
+    year go and long case ids give way, so no row wraps; piped output keeps every column
+    whole."""
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10_000
     table = _session_rows(rows, width=None)
     if max(len(line) for line in table) >= width:
@@ -84,7 +84,8 @@ def _session_rows(rows: Sequence[SessionSummary], *, width: int | None) -> list[
             r.case_id,
             r.mode,
             r.level,
-            r.started_at[5:10] if compact else r.started_at[:16].replace("T", " "),
+            # narrow: no year, but the time stays (three sessions a day must differ)
+            r.started_at[5 if compact else 0 : 16].replace("T", " "),
             r.status,
             str(r.steps_answered),
         )
