@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(offline_tally.row("offline scorer"))
     labelled_total = judge_tally.tp + judge_tally.fp + judge_tally.fn + judge_tally.tn
     print(
-        f"\n{kept_offline} of {labelled_total} labelled point(s) had no verdict from the judge "
+        f"\n{kept_offline} of {labelled_total} labelled points had no verdict from the judge "
         "and kept the offline one (steps not answered, discarded quotes, failures)."
     )
     if failures:

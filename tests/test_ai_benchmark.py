@@ -100,7 +100,7 @@ def test_judge_accuracy_runs_on_a_tiny_set_against_the_stub(benchmark, tiny, stu
     # precision, recall, agreement, tp, fp, fn
     assert judge_row.split("|")[2:8] == [" 1.00 ", " 1.00 ", " 1.00 ", " 1 ", " 0 ", " 0 "]
     assert "| offline scorer |" in out
-    assert "1 of 3 labelled point(s) had no verdict from the judge" in out
+    assert "1 of 3 labelled points had no verdict from the judge" in out
     assert any(p.startswith(str(tiny)) for p in opened)  # the watch sees what it reads
     assert not [p for p in opened if p.startswith(str(HELDOUT))]
 

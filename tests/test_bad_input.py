@@ -129,7 +129,7 @@ CASE_FILES: dict[str, tuple[Callable[[dict[str, Any]], str | bytes], str]] = {
     "unknown-key": (_unknown_key, "steps.model.rubric[1].wieght: unknown field"),
     "wrong-type": (_wrong_type, "Input should be a valid integer"),
     "missing-field": (_missing_field, "steps.data.rubric[0].why: required field 'why' is missing"),
-    "missing-step": (_missing_step, "steps: missing step(s): monitoring"),
+    "missing-step": (_missing_step, "steps: missing 1 step: monitoring"),
     "unknown-step": (_unknown_step, "unknown step 'deployment'; the steps are: requirements"),
     "duplicate-point": (_duplicate_point, "duplicate rubric point id 'model-point-1'"),
     "duplicate-clarification": (
@@ -178,7 +178,7 @@ def test_validate_an_empty_folder_is_an_error_not_silence(run, tmp_path):
 
 def test_validate_a_missing_file(run, tmp_path):
     result = run("cases", "validate", str(tmp_path / "nope.yaml"))
-    clean(result, 1, "nope.yaml: no such file", "mlsd: 1 file(s) with problems")
+    clean(result, 1, "nope.yaml: no such file", "mlsd: 1 file with problems")
 
 
 def test_case_file_with_a_terminal_escape_is_shown_not_obeyed(run, write_case, case_data):

@@ -72,7 +72,7 @@ def test_missing_step(write_case, case_data):
     path = write_case(case_data)
     (message,) = problems_of(path)
     assert message.startswith(f"{path}:{line_of(path, 'steps:')}:")
-    assert "missing step(s): monitoring" in message
+    assert "missing 1 step: monitoring" in message
 
 
 def test_unknown_step(write_case, case_data):

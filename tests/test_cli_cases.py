@@ -280,7 +280,7 @@ def test_lint_of_a_fresh_skeleton_is_a_short_checklist(run, tmp_path):
         assert line.split()[0].count(":") == 2
     assert any("clarifications: count 1/8" in ln for ln in lines)
     assert "cases lint --all" in result.err
-    assert "need work" in lines[-1]
+    assert "needs work" in lines[-1]
 
 
 def test_lint_all_lists_every_problem_of_a_skeleton(run, tmp_path):

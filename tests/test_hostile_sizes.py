@@ -242,7 +242,7 @@ def test_problems_per_file_are_capped_in_list_and_validate(run, write_case, case
         assert lines[-1].endswith("tiny-case.yaml: … and 480 more problems in this file")
     result = run("cases", "validate", str(path))
     assert result.code == 1
-    assert len(result.err.splitlines()) == 22  # 20, the count, "1 file(s) with problems"
+    assert len(result.err.splitlines()) == 22  # 20, the count, "1 file with problems"
 
 
 def test_half_a_million_values_are_refused_at_once(run, write_case, case_data):

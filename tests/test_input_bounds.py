@@ -74,7 +74,7 @@ def test_validate_a_folder_with_a_link_to_dev_zero_refuses_it_at_once(tmp_path):
     clean(result)
     assert result.returncode == 1
     assert f"p/zero.yaml: is a character device, {NOT_REGULAR}" in result.stderr
-    assert "1 file(s) with problems" in result.stderr
+    assert "1 file with problems" in result.stderr
 
 
 @needs_fifo
@@ -389,7 +389,7 @@ def test_cli_lint_fails_on_the_issues_phrase(run, write_case, case_data):
     result = run("cases", "lint", str(write_case(case_data)))
     assert result.code == 1
     assert "steps.model.rubric[0].match[0]: regular expression" in result.err
-    assert "need work" in result.err
+    assert "needs work" in result.err
 
 
 def test_a_repeat_count_too_large_for_re_is_a_located_problem(write_case, case_data):

@@ -208,7 +208,7 @@ def test_ctrl_c_in_the_checklist_keeps_the_ticks_and_resume_continues(store, ctr
     runner.run()
     opening = ui.kinds("opening")[0]
     assert opening.resumed
-    assert "Continuing at Data" in opening.where and "1 point(s) ticked" in opening.where
+    assert "Continuing at Data" in opening.where and "1 point ticked" in opening.where
     assert ui.kinds("step")[0].step_id == "data"
     assert ui.kinds("step")[0].ticked == {"case:impression-click-join"}
 

@@ -48,7 +48,7 @@ def test_tick_two_ctrl_c_resume_and_the_ticks_are_kept(tmp_path, monkeypatch):
     assert child.exitstatus == 130
 
     child = spawn(home, "resume", short)
-    child.expect(re.escape("Continuing at Clarify requirements; 2 point(s) ticked so far."))
+    child.expect(re.escape("Continuing at Clarify requirements; 2 points ticked so far."))
     child.expect("Ready")
     child.send("\r")
     child.expect(re.escape("2 of 13 heard"))

@@ -113,7 +113,7 @@ def test_cli_lint_fails_with_exit_1(run, write_case, case_data):
     result = run("cases", "lint", str(write_case(case_data)))
     assert result.code == 1
     assert "diagram edges" in result.err
-    assert "need work" in result.err
+    assert "needs work" in result.err
 
 
 # -- rubric format 2 -------------------------------------------------------------------

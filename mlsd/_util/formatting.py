@@ -23,3 +23,8 @@ def budget(minutes: float) -> str:
     """A time budget: "6 min" when whole, else as the clock shows it ("1:20")."""
     whole = round(float(minutes))
     return f"{whole} min" if abs(minutes - whole) < 1 / 120 else clock(float(minutes) * 60)
+
+
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """ "1 point", "3 points": a count with its noun, never "point(s)"."""
+    return f"{n} {word if n == 1 else many or word + 's'}"

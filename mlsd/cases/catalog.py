@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from mlsd._util.formatting import counted
 from mlsd._util import paths
 from mlsd._util.arrows import parse_arrows
 from mlsd.cases import yamlio
@@ -132,7 +133,9 @@ def check_case(located: yamlio.Located, case: Case, framework: Framework) -> lis
             )
     missing = [s for s in expected if s not in case.steps]
     if missing:
-        problems.append(located.problem(("steps",), f"missing step(s): {', '.join(missing)}"))
+        problems.append(
+            located.problem(("steps",), f"missing {counted(len(missing), 'step')}: {', '.join(missing)}")
+        )
     problems += _duplicates(
         located,
         [(("clarifications", i, "id"), c.id) for i, c in enumerate(case.clarifications)],

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from mlsd._util.formatting import counted
 from mlsd._util.program import command
 from mlsd._util.textsafe import echo, json_text
 from mlsd.cli.app import FLAG, App, no_pager, options
@@ -145,7 +146,7 @@ def validate(
         else:
             echo(f"{path}: ok")
     if failed:
-        raise MlsdError(f"{failed} file(s) with problems")
+        raise MlsdError(f"{counted(failed, 'file')} with problems")
 
 
 @cases_app.command("lint")
@@ -192,8 +193,10 @@ def lint(
                 echo(finding.problem, err=True)
         failed += bool(findings)
     if failed:
-        raise MlsdError(f"{failed} of {len(paths)} case file(s) need work")
-    echo(f"{len(paths)} case file(s) pass lint.")
+        raise MlsdError(
+            f"{failed} of {counted(len(paths), 'case file')} {_verb(failed, 'need')} work"
+        )
+    echo(f"{counted(len(paths), 'case file')} {_verb(len(paths), 'pass')} lint.")
 
 
 @cases_app.command("schema")
@@ -239,3 +242,8 @@ def _expand(files: list[Path]) -> list[Path]:
         else:
             out.append(f)
     return out
+
+
+def _verb(n: int, verb: str) -> str:
+    """The verb agreeing with a count: "1 case file passes", "3 case files pass"."""
+    return verb if n != 1 else verb + ("es" if verb.endswith("s") else "s")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from mlsd._util.formatting import clock as format_clock
+from mlsd._util.formatting import counted
 from mlsd.cases.models import Case, Framework
 from mlsd.interview.checklist import (
     DIMENSIONS,
@@ -239,7 +240,7 @@ def opening(
         minutes=record.minutes,
         agenda=[(s.title, budgets[s.id]) for s in framework.steps],
         resumed=where is not None,
-        where=f"Continuing at {where}; {ticks} point(s) ticked so far." if where else "",
+        where=f"Continuing at {where}; {counted(ticks, 'point')} ticked so far." if where else "",
     )
 
 

@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from mlsd._util.formatting import percent
+from mlsd._util.formatting import counted, percent
 from mlsd.ai.compare import JudgedReport, PointRow
 from mlsd.ai.judge import StepJudgement
 from mlsd.ai.session import CheckResult
@@ -64,7 +64,7 @@ def _step_panel(
         made = sum(1 for r in agreed if r.result.covered)
         body.append(
             Text(
-                f"Agrees with the offline scorer on {len(agreed)} point(s) "
+                f"Agrees with the offline scorer on {counted(len(agreed), 'point')} "
                 f"({made} made, {len(agreed) - made} not).",
                 style="muted",
             )
@@ -99,10 +99,12 @@ def judge_view(judged: JudgedReport) -> RenderableType:
     head.append("  ·  beside the offline scorer above\n", style="muted")
     head.append(f"Coverage: offline {percent(report.coverage)}, ")
     head.append(f"with the judge's verdicts {percent(judged.coverage_with_judge)}", style="bold")
-    head.append(f" (your own calls still win); {judged.disagreements} disagreement(s).")
+    head.append(f" (your own calls still win); {counted(judged.disagreements, 'disagreement')}.")
     mistakes = sum(len(s.mistakes) for s in judgement.steps)
     if mistakes:
-        head.append(f"\n{mistakes} claim(s) the judge thinks are wrong or risky (⚠).", style="miss")
+        head.append(
+            f"\n{counted(mistakes, 'claim')} the judge thinks wrong or risky (⚠).", style="miss"
+        )
     parts: list[RenderableType] = [head]
     if judgement.unjudged:
         names = ", ".join(titles.get(s, s) for s in judgement.unjudged)

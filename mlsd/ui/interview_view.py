@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlsd._util.formatting import budget
+from mlsd._util.formatting import budget, counted
 from mlsd._util.formatting import clock as format_clock
 from mlsd.interview.card_types import ScorecardContext
 from mlsd.interview.checklist import SCALE, Evidence
@@ -212,8 +212,8 @@ def rating_view(screen: RatingScreen, missed_shown: int = MISSED_SHOWN) -> Rende
             parts += [Text(), line]
             continue
         line.append(
-            f": {step.ticked} of {step.points} points heard · {step.follow_ups} follow-up(s) "
-            f"asked · {step.hints} hint(s) given",
+            f": {step.ticked} of {step.points} points heard · "
+            f"{counted(step.follow_ups, 'follow-up')} asked · {counted(step.hints, 'hint')} given",
             style="muted",
         )
         parts += [Text(), line]

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from mlsd._util.formatting import counted
 from mlsd._util.program import command
 from mlsd._util.textsafe import visible
 
@@ -37,7 +38,7 @@ def case_table(cases: Sequence[CaseSummary]) -> str:
     id_w = max(len("ID"), *(len(i) for i in ids))
     diff_w = len("DIFFICULTY")
     title_w = max(len("TITLE"), *(len(t) for t in titles))
-    footer = ["", f"{len(cases)} case(s). Practise one with: {command('practice', 'ID')}"]
+    footer = ["", f"{counted(len(cases), 'case')}. Practise one with: {command('practice', 'ID')}"]
     if id_w + diff_w + title_w + len("TAGS") + 6 <= width:
         lines = [f"{'ID':<{id_w}}  {'DIFFICULTY':<{diff_w}}  {'TITLE':<{title_w}}  TAGS"]
         for case_id, difficulty, title, tag_text in zip(
