@@ -352,3 +352,27 @@ def test_the_quoted_sentence_runs_past_an_abbreviation():
         "A semantic cache for repeated questions (e.g. the same FAQ) cuts cost, i.e. money."
     )
     assert evidence.sentence[evidence.start : evidence.end] == "semantic cache"
+
+
+def test_the_feedback_quotes_a_long_sentence_whole_with_its_numbers():
+    """Quotes stopped 80 characters from the match: 'H100 reservations take 8…'."""
+    from rich.console import Console
+
+    from mlsd.rubric.matching import Match
+    from mlsd.rubric.scoring import Evidence, PointResult
+    from mlsd.ui.feedback import quote
+
+    sentence = (
+        "Autoscaling follows queue depth and KV-cache utilisation, but H100 reservations "
+        "take 8 weeks and loading a 70B replica takes minutes, so we keep 20% warm headroom."
+    )
+    start = sentence.index("queue depth")
+    point = PointResult(
+        id="p", point="P", why="W", source="case", level="senior", weight=1, expected=True,
+        core=True, match=Match("queue depth", start, start + 11, "queue depth"),
+        evidence=Evidence("serving", False, sentence, start, start + 11),
+    )  # fmt: skip
+    console = Console(width=400, record=True, color_system=None)
+    console.print(quote(point))
+    shown = console.export_text().strip()
+    assert shown == f"“{sentence}”"

@@ -19,7 +19,9 @@ from mlsd._util.textsafe import visible
 from mlsd.rubric.docsplit import MAX_HEADINGS, SplitDoc
 from mlsd.rubric.scoring import MEASURES, PointResult, Report, StepReport
 
-CONTEXT = 40  # characters of the answer shown either side of the matched words
+# Characters of the sentence shown either side of the matched words: a sentence of up to
+# about 300 is quoted whole (at 80 the number that earned the point was often cut off).
+CONTEXT = 150
 HEADINGS_SHOWN = 40  # headings listed by "How your doc was read"; a count says the rest
 ANSWER_SHOWN = 10_000  # characters (and lines, below) of an answer shown beside the
 ANSWER_LINES = 150  # reference notes; a 5 MB doc printed in every step took minutes
@@ -41,8 +43,8 @@ def quote(point: PointResult) -> Text:
         return text
     sentence = ev.sentence
     start, end = ev.start, ev.end
-    left = max(0, start - CONTEXT * 2)
-    right = min(len(sentence), end + CONTEXT * 2)
+    left = max(0, start - CONTEXT)
+    right = min(len(sentence), end + CONTEXT)
     before, after = sentence[left:start], sentence[end:right]
     if left and " " in before:
         before = before[before.index(" ") :]  # start on a whole word
