@@ -51,3 +51,13 @@ def test_score_case_says_how_the_doc_was_read_and_reports_no_questions(run):
     shown = run("score", "--case", "feed-ranking", str(FEED_DOC))
     assert "How your doc was read" in shown.out
     assert "Key clarifying questions" not in shown.out
+
+
+def test_a_diagram_heading_goes_to_serving_not_to_the_model():
+    """The export's 'The candidate's architecture diagram' was read as the model step
+    ('architecture'); a diagram is the system's, drawn for serving."""
+    from mlsd.rubric.docsplit import heading_step
+
+    framework = load_framework()
+    assert heading_step("The candidate's architecture diagram", framework) == "serving"
+    assert heading_step("Model architecture", framework) == "model"

@@ -48,7 +48,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "serving": _terms(
         "serving, deployment, deploy, inference, production, rollout, launch, "
-        "infrastructure, latency, scaling, system design, system architecture, "
+        "infrastructure, latency, scaling, system design, system architecture, diagram, "
         "online serving, api"
     ),
     "monitoring": _terms(
