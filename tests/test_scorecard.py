@@ -41,6 +41,8 @@ def interview(store, ctr, notes, why, *, reach=7, level="senior"):
         "0",
         "hint",
         "0",
+        "probe",
+        "1",
     ]
     for note in notes:
         replies += ["note", note]
@@ -188,3 +190,18 @@ def test_export_renders_an_interview_as_its_scorecard(store, ctr, tmp_path, run)
     )
     path = export_scorecard(record, case, load_framework(), tmp_path / "own.md", template=own)
     assert path.read_text().rstrip().endswith(f"Bye {record.short_id}.")
+
+
+def test_the_scorecard_lists_the_probes_asked_under_their_step(store, ctr):
+    """A probe the interviewer asked was not recorded: the scorecard could not say which
+    points were heard only after a prompt."""
+    case, _ = ctr
+    record = interview(store, ctr, [], "")
+    assert record.interview.probes == {"requirements": [1]}
+    context = scorecard_context(record, case, load_framework())
+    probe = case.steps["requirements"].probes[1]
+    assert context["steps"][0]["probes_asked"] == [probe]
+    assert all(s["probes_asked"] == [] for s in context["steps"][1:])
+    doc = render_scorecard(record, case, load_framework())
+    assert "Probes asked (points heard after one were prompted):" in doc
+    assert probe.split()[0] in doc

@@ -52,6 +52,7 @@ class StepBlock(TypedDict):
     follow_ups_asked: int
     hints_given: list[HintBlock]
     hints_total: int
+    probes_asked: list[str]  # the interviewer-only probes asked, in the order asked
     notes: list[str]
 
 

@@ -253,16 +253,17 @@ class Interview(Run):
 
     def _probe(self, step_id: str) -> ReadOut | None:
         """A probe in full, to ask in one's own words: the step screen may only have room
-        to count them. Probes are the interviewer's, so nothing is recorded."""
+        to count them. Recorded, so the scorecard says what the candidate was prompted on."""
         probes = self.case.steps[step_id].probes
         choices = [Choice(str(i), probe) for i, probe in enumerate(probes)]
         choices.append(Choice("back", "Back"))
         picked = self.ui.select("Which probe do you ask?", choices)
         if picked == "back":
             return None
-        return ReadOut(
-            "Ask this if they do not get there (a probe, not a hint)", probes[int(picked)]
-        )
+        index = int(picked)
+        if index not in self.state.probes.get(step_id, []):
+            self.commit(ev.Probe(index=index), step_id)
+        return ReadOut("Ask this if they do not get there (a probe, not a hint)", probes[index])
 
     def _clarify(self, step_id: str) -> ReadOut | None:
         """Find the clarification the candidate asked for from a few typed words."""

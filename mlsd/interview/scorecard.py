@@ -66,6 +66,7 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
         case_step = case.steps.get(fstep.id)
         follow_ups = case_step.follow_ups if case_step else []
         hints = case_step.hints if case_step else []
+        probes = case_step.probes if case_step else []
         asked = state.follow_ups.get(fstep.id, [])
         seconds = round(record.seconds.get(fstep.id, 0.0), 3)
         reached = fstep.id in state.visited
@@ -105,6 +106,9 @@ def scorecard_context(record: SessionRecord, case: Case, framework: Framework) -
                     for i in state.hints.get(fstep.id, [])
                 ],
                 "hints_total": len(hints),
+                "probes_asked": [
+                    probes[i] for i in state.probes.get(fstep.id, []) if 0 <= i < len(probes)
+                ],
                 "notes": [n.text for n in state.notes_for(fstep.id)],
             }
         )

@@ -78,6 +78,14 @@ class Hint:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """A probe the interviewer asked (interview): its place in the step's probes."""
+
+    kind: ClassVar[str] = "probe"
+    index: int = -1
+
+
+@dataclass(frozen=True)
 class FollowUp:
     """A follow-up question asked; ``answer`` is the candidate's reply when typed."""
 
@@ -195,6 +203,7 @@ Payload = (
     | WrapUp
     | Time
     | Skip
+    | Probe
     | Hint
     | FollowUp
     | Clarification
@@ -221,6 +230,7 @@ KINDS: dict[str, type[Payload]] = {
         WrapUp,
         Time,
         Skip,
+        Probe,
         Hint,
         FollowUp,
         Clarification,

@@ -50,6 +50,7 @@ class _Interview:
     ticked: dict[str, list[str]] = field(default_factory=dict)
     follow_ups: dict[str, list[int]] = field(default_factory=dict)
     hints: dict[str, list[int]] = field(default_factory=dict)
+    probes: dict[str, list[int]] = field(default_factory=dict)
     notes: list[NoteEntry] = field(default_factory=list)
     ratings: dict[str, RatingEntry] = field(default_factory=dict)
     recommendation: str | None = None
@@ -72,6 +73,10 @@ class _Interview:
                 keys.append(key)
         elif isinstance(p, ev.Note) and p.text.strip():
             self.notes.append(NoteEntry(step, p.text, event.at))
+        elif isinstance(p, ev.Probe) and step:
+            asked = self.probes.setdefault(step, [])
+            if p.index not in asked:
+                asked.append(p.index)
         elif isinstance(p, ev.Rating) and p.dimension and 1 <= p.score <= RATING_SCALE:
             self.ratings[p.dimension] = RatingEntry(p.dimension, p.score, p.justification)
         elif isinstance(p, ev.Recommendation):
@@ -93,6 +98,7 @@ class _Interview:
             ticked=self.ticked,
             follow_ups=self.follow_ups,
             hints=self.hints,
+            probes=self.probes,
             notes=self.notes,
             ratings=self.ratings,
             recommendation=self.recommendation,

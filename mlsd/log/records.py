@@ -80,11 +80,12 @@ class RatingEntry:
 
 @dataclass(frozen=True)
 class InterviewState:
-    """What an interview's events say: ticks, follow-ups, hints, notes, ratings."""
+    """What an interview's events say: ticks, follow-ups, hints, probes, notes, ratings."""
 
     ticked: dict[str, list[str]] = field(default_factory=dict)  # step -> point keys, in order
     follow_ups: dict[str, list[int]] = field(default_factory=dict)  # step -> indices asked
     hints: dict[str, list[int]] = field(default_factory=dict)  # step -> indices given
+    probes: dict[str, list[int]] = field(default_factory=dict)  # step -> indices asked
     notes: list[NoteEntry] = field(default_factory=list)
     ratings: dict[str, RatingEntry] = field(default_factory=dict)
     recommendation: str | None = None
