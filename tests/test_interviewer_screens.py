@@ -217,3 +217,22 @@ def test_the_guide_has_every_clarification_answer(ctr):
     for clar in case.clarifications:
         assert clar.question.split(",")[0] in guide
         assert " ".join(clar.answer.split())[:40].split("~")[0] in guide.replace("\\", "")
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_the_agenda_wraps_between_steps_never_inside_one(width):
+    """At 60 columns '2. Data and labels' and its '1:20' landed on two lines."""
+    from rich.console import Console
+
+    from mlsd.interview.script import Opening
+    from mlsd.ui.console import THEME
+    from mlsd.ui.interview_view import opening_view
+
+    framework = load_framework()
+    agenda = [(s.title, m) for s, m in zip(framework.steps, [80 / 60] * 7, strict=True)]
+    opening = Opening("c", "T", "s", "Prompt.", "senior", 10, agenda, False, "")
+    console = Console(width=width, record=True, color_system=None, theme=THEME)
+    console.print(opening_view(opening))
+    shown = console.export_text()
+    for n, step in enumerate(framework.steps, start=1):
+        assert f"{n}. {step.title} 1:20" in shown

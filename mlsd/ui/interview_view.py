@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.columns import Columns
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -42,12 +43,14 @@ def _one_line_table(columns: int = 4) -> Table:
 def opening_view(opening: Opening) -> RenderableType:
     meta = Text(f"interviewing for {opening.level} · ", style="muted")
     meta.append(f"{opening.minutes:g} minutes" if opening.minutes else "untimed", style="muted")
-    agenda = Text("Agenda: ", style="bold")
+    items: list[RenderableType] = []
     for n, (title, minutes) in enumerate(opening.agenda, start=1):
-        agenda.append(f"{n}. ")
-        agenda.append(title)
-        agenda.append(f" {format_clock(minutes * 60)}" if opening.minutes else "", style="muted")
-        agenda.append("  " if n < len(opening.agenda) else "")
+        item = Text(f"{n}. {title}")
+        if opening.minutes:
+            item.append(f" {format_clock(minutes * 60)}", style="muted")
+        items.append(item)
+    # wraps between steps, never inside one ("2. Data and labels | 1:20" across two lines)
+    agenda = Group(Text("Agenda:", style="bold"), Columns(items, padding=(0, 2)))
     say = Panel(
         prose(opening.prompt),
         title="Read this out to the candidate",
