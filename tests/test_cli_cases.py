@@ -356,3 +356,21 @@ def test_no_option_in_any_help_is_labelled_with_a_python_type():
 
     walk(get_command(app), "mlsd")
     assert unlabelled == []
+
+
+def test_list_at_60_columns_wraps_titles_instead_of_cutting_them(tmp_path):
+    """'An employee agent that completes travel, expense and I…': a case's title says
+    what it is, so on a narrow terminal it wraps under its id; only tags give way."""
+    import pexpect
+
+    from tests.pty_helpers import spawn
+
+    child = spawn(tmp_path / "home", "list", "--tag", "generative-ai", size=(40, 60))
+    child.expect(pexpect.EOF)
+    lines = child.before.replace("\r", "").split("\n")
+    assert all(len(line) <= 60 for line in lines), lines
+    titles = [line for line in lines if line.startswith("    ")]
+    assert not any("…" in line for line in titles), titles
+    shown = " ".join(" ".join(line.split()) for line in titles)
+    case = load_case(bundled_cases_dir() / "agentic-assistant.yaml")
+    assert case.title in shown

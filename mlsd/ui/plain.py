@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -25,8 +26,8 @@ def case_table(cases: Sequence[CaseSummary]) -> str:
     """Aligned columns: id, difficulty, title, tags, fitted to the terminal.
 
     Where every title fits whole on its line, one line a case, and tags give way at the
-    edge; on a narrower terminal, two lines a case (id, difficulty and tags, then the
-    title), so no title is cut to a few letters. Piped output is never cut, so it stays
+    edge; on a narrower terminal, a case takes two lines or more (id, difficulty and tags,
+    then the title, wrapped), so no title is cut. Piped output is never cut, so it stays
     useful to grep.
     """
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10_000
@@ -52,7 +53,10 @@ def case_table(cases: Sequence[CaseSummary]) -> str:
             ids, difficulties, titles, tags, strict=True
         ):
             lines.append(_fit(f"{case_id}  ({difficulty})  {tag_text}", width - 1))
-            lines.append(_fit(f"    {title}", width - 1))
+            # the title wraps, whole words, under its id: it says what the case is
+            lines += textwrap.wrap(
+                title, width - 1, initial_indent="    ", subsequent_indent="    "
+            ) or ["    "]
     return "\n".join(line.rstrip() for line in lines + footer)
 
 
