@@ -25,6 +25,6 @@ def budget(minutes: float) -> str:
     return f"{whole} min" if abs(minutes - whole) < 1 / 120 else clock(float(minutes) * 60)
 
 
-def counted(n: int, word: str, many: str | None = None) -> str:
+def counted(n: int, word: str) -> str:
     """ "1 point", "3 points": a count with its noun, never "point(s)"."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
+    return f"{n} {word if n == 1 else word + 's'}"

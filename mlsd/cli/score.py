@@ -13,6 +13,7 @@ from mlsd.cli.app import FLAG, NoPagerOpt, no_pager, options, say
 if TYPE_CHECKING:
     from mlsd._util.levels import Level
     from mlsd.cases.models import Case, Framework
+    from mlsd.documents.review import Reviewed
     from mlsd.log.records import SessionRecord
     from mlsd.rubric.docsplit import SplitDoc
     from mlsd.rubric.scoring import Report
@@ -96,12 +97,13 @@ def score(
     report: Report
     doc: SplitDoc | None = None
     record: SessionRecord | None = None
+    called: list[str] = []  # the points the candidate just called (a stored session only)
     if case is not None:
         if accept or reject or undo:
             raise MlsdError("--accept, --reject and --undo apply to a stored session, not a doc")
         the_case, doc, report = _score_doc(case, target, options(ctx).dirs(), framework, wanted)
     else:
-        record, the_case, report = _score_stored(
+        record, the_case, report, called = _score_stored(
             target, options(ctx).dirs(), framework, wanted, accept or [], reject or [], undo or []
         )
     from mlsd.cli.ai import judge_json_block, judge_report, print_judged
@@ -129,13 +131,10 @@ def score(
     from mlsd.ui.pager import paged
 
     console = stdout_console()
-    if record is not None and (accept or reject or undo) and not judge:
+    if record is not None and called and not judge:
         from mlsd._util.program import command
-        from mlsd.rubric.points import resolve_point
 
-        refs = [*(accept or []), *(reject or []), *(undo or [])]
-        keys = [resolve_point(the_case, framework, ref) for ref in refs]
-        console.print(calls_view(report, keys, command("score", record.short_id)))
+        console.print(calls_view(report, called, command("score", record.short_id)))
         return
     with paged(console, no_pager=no_pager(ctx, plain)):
         if doc is not None:
@@ -178,7 +177,7 @@ def _score_stored(
     accept: list[str],
     reject: list[str],
     undo: list[str],
-) -> tuple[SessionRecord, Case, Report]:
+) -> Reviewed:
     """A stored session's report, after storing the candidate's calls and saying so on
     stderr (the report itself is long)."""
     from mlsd.documents.review import review_session

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from mlsd._util.levels import Level
 from mlsd._util.program import command
@@ -28,6 +29,15 @@ def latest_with_answers(store: Store) -> str:
     raise SessionNotFoundError(f"{what}. Start one with: {command('practice')}")
 
 
+class Reviewed(NamedTuple):
+    """A stored session scored, and the keys of the points the candidate just called."""
+
+    record: SessionRecord
+    case: Case
+    report: Report
+    called: list[str]
+
+
 def review_session(
     store: Store,
     ref: str | None,
@@ -38,7 +48,7 @@ def review_session(
     accept: Sequence[str] = (),
     reject: Sequence[str] = (),
     undo: Sequence[str] = (),
-) -> tuple[SessionRecord, Case, Report]:
+) -> Reviewed:
     """Score a session, first storing the candidate's calls on points the scorer got wrong.
 
     Each call is an event in the session's log, shown as the candidate's own and kept
@@ -65,4 +75,5 @@ def review_session(
         store.add_event(record.id, ev.Override(point=key, verdict=verdict))
     if keys:
         record = store.load(record.id)
-    return record, case, score_session(record, case, framework, level=level)
+    report = score_session(record, case, framework, level=level)
+    return Reviewed(record, case, report, [key for key, _ in keys])

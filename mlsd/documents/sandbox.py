@@ -50,11 +50,11 @@ def _bounded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)  # keeps jinja's pass_context/pass_environment marker
     def filtered(*args: Any, **kwargs: Any) -> Any:
         step(CALL_STEPS)
-        for value in args[:2]:  # the value filtered (after a context or environment)
-            read(value)
-        # Most filters turn their value into text (string, tojson, upper, ...): measure a
-        # list that repeats itself before it is written out.
+        # The value filtered (after a context or environment, if any) is read whole; and
+        # most filters turn it into text (string, tojson, upper, ...): measure a list that
+        # repeats itself before it is written out.
         for value in args[:2]:
+            read(value)
             if isinstance(value, (list, tuple, dict, set, frozenset)):
                 size_ok(deep_size(value), f"the value given to {name}")
         return check_result(func(*args, **kwargs))

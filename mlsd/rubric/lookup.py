@@ -79,6 +79,7 @@ _TYPO_TWO = 9
 # a word of a match phrase (exact, or one slip away) is worth a little more, because the
 # author listed it as how people ask.
 _TYPO_SCORE = 0.4
+_QUESTION_SCORE = 1.0  # what a whole question needs: one match phrase, or two shared words
 _LISTED_SCORE = 0.45
 
 
@@ -176,7 +177,7 @@ def best_clarification(
     """
     words = _typed_stems(question)
     best, best_score = _best(question, words, clarifications)
-    needed = _TYPO_SCORE if len(words) <= 2 else 1.0
+    needed = _TYPO_SCORE if len(words) <= 2 else _QUESTION_SCORE
     return best if words and best_score >= needed else None
 
 
@@ -215,7 +216,7 @@ def asked_in(
         # each part must match on its own, as a whole question would (one phrase or two
         # shared words): "how many employees use it" is not a question about permissions
         clar, score = _best(part, _typed_stems(part), clarifications)
-        if clar is not None and score >= 1.0 and all(clar is not f for _, f in found):
+        if clar is not None and score >= _QUESTION_SCORE and all(clar is not f for _, f in found):
             found.append((part[:1].upper() + part[1:].rstrip("?") + "?", clar))
     if len(found) >= 2:
         return found

@@ -99,30 +99,25 @@ def summary_table(report: Report) -> Table:
         coverage = percent(step.coverage)
         if not step.attempted:
             coverage = f"{coverage}, made elsewhere" if step.covered_weight else "not attempted"
-        row: list[Text | str] = [
+        table.add_row(
             Text(step.title),
             Text(coverage, style="good" if step.coverage >= 0.65 else "miss"),
             f"{step.covered_weight}/{step.expected_weight}",
-        ]
-        if timed:
-            row += [
-                str(step.hints),
-                f"{_duration(step.seconds)} / {_duration(step.budget_seconds)}",
-            ]
-        table.add_row(*row)
+            *_time_cells(timed, step.hints, step.seconds, step.budget_seconds),
+        )
     table.add_section()
-    overall: list[Text | str] = [
+    table.add_row(
         Text("Overall", style="bold"),
         Text(percent(report.coverage), style="bold"),
         f"{report.covered_weight}/{report.expected_weight}",
-    ]
-    if timed:
-        overall += [
-            str(report.hints),
-            f"{_duration(report.seconds)} / {_duration(report.budget_seconds)}",
-        ]
-    table.add_row(*overall)
+        *_time_cells(timed, report.hints, report.seconds, report.budget_seconds),
+    )
     return table
+
+
+def _time_cells(timed: bool, hints: int, seconds: float | None, budget: float) -> list[str]:
+    """The hints and time-against-budget cells of a row, for a session that has a clock."""
+    return [str(hints), f"{_duration(seconds)} / {_duration(budget)}"] if timed else []
 
 
 def signal_lines(report: Report) -> Text:
