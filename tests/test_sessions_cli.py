@@ -111,3 +111,27 @@ def test_sessions_at_60_columns_keep_the_time_of_day(run):
     lines = [line for line in child.before.replace("\r", "").split("\n") if line.strip()]
     assert all(len(line) <= 60 for line in lines), lines
     assert re.search(r"\b\d\d-\d\d \d\d:\d\d\b", lines[1]), lines
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_the_score_table_of_a_timed_session_keeps_its_step_titles(columns):
+    """At 60 columns a timed session's table shrank every step title to '…'."""
+    from rich.console import Console
+
+    from mlsd._util.paths import case_dirs
+    from mlsd.cases.catalog import load_case, load_framework
+    from mlsd.cases.index import resolve
+    from mlsd.rubric.scoring import score
+    from mlsd.ui.console import THEME
+    from mlsd.ui.feedback import summary_table
+
+    framework = load_framework()
+    case = load_case(resolve("ctr-prediction", case_dirs([])), framework)
+    report = score(
+        case, framework, {"data": "Clicks joined to impressions."}, seconds={"data": 9.0}
+    )
+    console = Console(width=columns, record=True, color_system=None, theme=THEME)
+    console.print(summary_table(report))
+    shown = console.export_text()
+    assert "…" not in shown and all(len(line) <= columns for line in shown.splitlines())
+    assert "Time / budget" in shown and ("Hints" in shown) == (columns >= 72)

@@ -81,19 +81,43 @@ def header(report: Report) -> Text:
     return text
 
 
+STEP_MIN = 12  # columns a step title keeps in the score table: "Feature" on a line
+
+
 def _timed(report: Report) -> bool:
     """A session has time and hints to show; a design doc scored from a file has none."""
     return any(step.seconds is not None for step in report.steps)
 
 
-def summary_table(report: Report) -> Table:
+HINTS_FROM = 72  # columns from which the score table also counts hints
+
+
+class _Summary:
+    """The per-step table, fitted at print time: narrower than ``HINTS_FROM`` columns the
+    hints column goes (the exported design doc counts them), so no title shrinks to "…"."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield _summary(self.report, hints=options.max_width >= HINTS_FROM)
+
+
+def summary_table(report: Report) -> RenderableType:
+    return _Summary(report)
+
+
+def _summary(report: Report, *, hints: bool) -> Table:
     timed = _timed(report)
     table = Table(show_header=True, header_style="bold", expand=False)
-    table.add_column("Step", style="step")  # wraps first: the figures beside it must not
-    table.add_column("Coverage", justify="right", no_wrap=True)
+    # The step wraps, never shrinks to "…"; the coverage may wrap ("11%, made / elsewhere");
+    # the figures beside them stay whole.
+    table.add_column("Step", style="step", min_width=STEP_MIN)
+    table.add_column("Coverage", justify="right")
     table.add_column("Weight", justify="right", no_wrap=True)
-    if timed:
+    if timed and hints:
         table.add_column("Hints", justify="right", no_wrap=True)
+    if timed:
         table.add_column("Time / budget", justify="right", no_wrap=True)
     for step in report.steps:
         coverage = percent(step.coverage)
@@ -103,21 +127,26 @@ def summary_table(report: Report) -> Table:
             Text(step.title),
             Text(coverage, style="good" if step.coverage >= 0.65 else "miss"),
             f"{step.covered_weight}/{step.expected_weight}",
-            *_time_cells(timed, step.hints, step.seconds, step.budget_seconds),
+            *_time_cells(timed, hints, step.hints, step.seconds, step.budget_seconds),
         )
     table.add_section()
     table.add_row(
         Text("Overall", style="bold"),
         Text(percent(report.coverage), style="bold"),
         f"{report.covered_weight}/{report.expected_weight}",
-        *_time_cells(timed, report.hints, report.seconds, report.budget_seconds),
+        *_time_cells(timed, hints, report.hints, report.seconds, report.budget_seconds),
     )
     return table
 
 
-def _time_cells(timed: bool, hints: int, seconds: float | None, budget: float) -> list[str]:
+def _time_cells(
+    timed: bool, with_hints: bool, hints: int, seconds: float | None, budget: float
+) -> list[str]:
     """The hints and time-against-budget cells of a row, for a session that has a clock."""
-    return [str(hints), f"{_duration(seconds)} / {_duration(budget)}"] if timed else []
+    if not timed:
+        return []
+    time = f"{_duration(seconds)} / {_duration(budget)}"
+    return [str(hints), time] if with_hints else [time]
 
 
 def signal_lines(report: Report) -> Text:
