@@ -17,11 +17,11 @@ from mlsd.interview.checklist import DIMENSIONS, step_points
 from mlsd.interview.flow import CHOOSE, Interview
 from mlsd.interview.guide import interviewer_guide
 from mlsd.interview.scorecard import render_scorecard, scorecard_context
-from mlsd.interview.script import step_menu
+from mlsd.interview.script import RatingScreen, StepEvidence, step_menu
 from mlsd.practice.flow import start
 from mlsd.rubric.lookup import best_clarification
 from mlsd.ui.console import THEME
-from mlsd.ui.interviewer import QuestionaryInterviewer, wrap_label
+from mlsd.ui.interviewer import RATING_ROWS, QuestionaryInterviewer, wrap_label
 from tests.fakes import FakeClock
 from tests.pty_helpers import spawn
 from tests.scripted_interviewer import ScriptedInterviewer
@@ -140,6 +140,32 @@ def test_a_60_column_checklist_shows_a_long_point_to_its_last_word(tmp_path):
     child.expect("Resume with")
     child.expect(pexpect.EOF)
     child.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(60, 24), (80, 24)])
+def test_a_rating_on_a_short_terminal_still_names_missed_points_of_each_step(width, height):
+    # three steps feed one rating: cutting every missed point to a count ("and 3 more")
+    # left the interviewer nothing to rate from at 60x24
+    missed = [f"Point {n} the candidate should have made about this step." for n in range(5)]
+    steps = ("Data and labels", "Feature engineering", "Model development")
+    evidence = [
+        StepEvidence(title, 2, 7, missed[:n], 1, 0, True)
+        for title, n in zip(steps, (3, 5, 2), strict=True)
+    ]
+    ui = terminal(width, height)
+    printed: list[object] = []
+    ui._screen = printed.append
+    ui.rating(RatingScreen(DIMENSIONS[1], 2, 5, evidence, []))
+    lines = ui.console.render_lines(printed[0], ui.console.options, pad=False)
+    text = "\n".join("".join(seg.text for seg in line) for line in lines)
+    assert len(lines) <= height - RATING_ROWS
+    assert "Rating 2 of 5" in text
+    for title in steps:
+        assert title in text
+    # every step shows at least one of its missed points, not only a count
+    assert text.count("✗ 1.") == 3
+    # "and 1 more" never takes the line the last point would need
+    assert "and 1 more" not in text
 
 
 # -- not assessed, and no preselected verdict ------------------------------------------

@@ -197,9 +197,12 @@ def read_out_view(said: ReadOut) -> RenderableType:
     return Panel(body, title=Text(said.title), title_align="left", border_style="interviewer")
 
 
-def rating_view(screen: RatingScreen, missed_shown: int = MISSED_SHOWN) -> RenderableType:
-    """The evidence for one rating; ``missed_shown`` is lowered until it fits a short
-    terminal, so the heading and the counts stay on screen."""
+def rating_view(
+    screen: RatingScreen, missed_shown: int = MISSED_SHOWN, compact: bool = False
+) -> RenderableType:
+    """The evidence for one rating. On a short terminal ``compact`` drops the blank lines
+    and says "not heard" once, and ``missed_shown`` is lowered until it fits, so the
+    heading, the counts and some of the missed points stay on screen."""
     head = Text(f"Rating {screen.number} of {screen.count}: ", style="step")
     head.append(screen.dimension.title, style="step")
     parts: list[RenderableType] = [head]
@@ -207,28 +210,34 @@ def rating_view(screen: RatingScreen, missed_shown: int = MISSED_SHOWN) -> Rende
         skipped = Text("Not rated, as their steps were not reached: ", "muted")
         skipped.append(", ".join(screen.not_assessed), style="muted")
         parts.append(skipped)
+    if compact and any(step.missed for step in screen.evidence):
+        parts.append(Text("✗ not heard, though expected at this level", style="muted"))
     for step in screen.evidence:
         line = Text()
         line.append(step.title, style="bold")
+        parts += [line] if compact else [Text(), line]
         if not step.reached:
             line.append(": not reached, so not assessed", style="muted")
-            parts += [Text(), line]
             continue
+        asked, given = counted(step.follow_ups, "follow-up"), counted(step.hints, "hint")
         line.append(
-            f": {step.ticked} of {step.points} points heard · "
-            f"{counted(step.follow_ups, 'follow-up')} asked · {counted(step.hints, 'hint')} given",
+            f": {step.ticked} of {step.points} heard · {asked} · {given}"
+            if compact
+            else f": {step.ticked} of {step.points} points heard · {asked} asked · {given} given",
             style="muted",
         )
-        parts += [Text(), line]
         if step.missed:
+            # "and 1 more" would take the line the last point needs
+            shown = len(step.missed) if len(step.missed) <= missed_shown + 1 else missed_shown
             missed = _one_line_table(3)
-            for n, text in enumerate(step.missed[:missed_shown], start=1):
+            for n, text in enumerate(step.missed[:shown], start=1):
                 missed.add_row(Text("✗", style="miss"), Text(f"{n}.", style="muted"), Text(text))
-            parts += [Text("Not heard, though expected at this level:"), missed]
-            if len(step.missed) > missed_shown:
-                more = len(step.missed) - missed_shown
-                parts.append(Text(f"  and {more} more", style="muted"))
-        else:
+            if not compact:
+                parts.append(Text("Not heard, though expected at this level:"))
+            parts.append(missed)
+            if len(step.missed) > shown:
+                parts.append(Text(f"  and {len(step.missed) - shown} more", style="muted"))
+        elif not compact:
             parts.append(Text("Every point expected at this level was heard.", style="good"))
     if screen.notes:
         notes = Text("Your notes:", style="bold")

@@ -276,8 +276,8 @@ class QuestionaryInterviewer(QuestionaryTerminal):
             room = self.console.height - RATING_ROWS
             shown = interview_view.MISSED_SHOWN
             while shown > 0 and self._height(view) > room:
+                view = interview_view.rating_view(screen, missed_shown=shown, compact=True)
                 shown -= 1
-                view = interview_view.rating_view(screen, missed_shown=shown)
         self._screen(view)
 
     def ratings(self, rows: Sequence[tuple[str, RatingEntry | None]]) -> None:
