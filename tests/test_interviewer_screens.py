@@ -17,10 +17,11 @@ from mlsd.interview.checklist import DIMENSIONS, step_points
 from mlsd.interview.flow import CHOOSE, Interview
 from mlsd.interview.guide import interviewer_guide
 from mlsd.interview.scorecard import render_scorecard, scorecard_context
-from mlsd.interview.script import RatingScreen, StepEvidence, step_menu
+from mlsd.interview.script import RatingScreen, ReadOut, StepEvidence, step_menu
 from mlsd.practice.flow import start
 from mlsd.rubric.lookup import best_clarification
 from mlsd.ui.console import THEME
+from mlsd.ui.interview_view import read_out_view
 from mlsd.ui.interviewer import RATING_ROWS, QuestionaryInterviewer, wrap_label
 from tests.fakes import FakeClock
 from tests.pty_helpers import spawn
@@ -166,6 +167,16 @@ def test_a_rating_on_a_short_terminal_still_names_missed_points_of_each_step(wid
     assert text.count("✗ 1.") == 3
     # "and 1 more" never takes the line the last point would need
     assert "and 1 more" not in text
+
+
+def test_a_title_too_long_for_its_panel_ends_in_an_ellipsis():
+    # rich cuts a long panel title silently, mid-word; the interviewer could not tell
+    title = "Follow-up on Model development: how would you handle the cold start of new advertisers"
+    ui = terminal(60, 24)
+    lines = ui.console.render_lines(read_out_view(ReadOut(title, "Ask it.")), pad=False)
+    top = "".join(seg.text for seg in lines[0])
+    assert top.startswith("╭─ Follow-up on Model development")
+    assert top.endswith("…─╮")
 
 
 # -- not assessed, and no preselected verdict ------------------------------------------

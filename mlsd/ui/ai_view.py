@@ -15,6 +15,7 @@ from mlsd._util.formatting import counted, percent
 from mlsd.ai.compare import JudgedReport, PointRow
 from mlsd.ai.judge import StepJudgement
 from mlsd.ai.session import CheckResult
+from mlsd.ui.console import panel_title
 
 _VERDICT_STYLE = {"covered": "good", "partial": "warn", "missed": "miss"}
 
@@ -81,7 +82,7 @@ def _step_panel(
     title = Text(titles.get(step.step_id, step.step_id), style="step")
     if step.cached:
         title.append("  (cached)", style="muted")
-    return Panel(Group(*body), title=title, title_align="left", border_style="muted")
+    return Panel(Group(*body), title=panel_title(title), title_align="left", border_style="muted")
 
 
 def judge_view(judged: JudgedReport) -> RenderableType:

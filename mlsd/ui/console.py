@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
+from rich.text import Text
 from rich.theme import Theme
 
 from mlsd._util.textsafe import controls_visible, encodable
@@ -58,3 +59,12 @@ def stdout_console() -> Console:
 @lru_cache(maxsize=1)
 def stderr_console() -> Console:
     return SafeConsole(theme=THEME, highlight=False, stderr=True)
+
+
+def panel_title(title: str | Text, style: str = "") -> Text:
+    """A panel's title that ends in "…" when the panel is too narrow for it: rich cuts a
+    long title silently, mid-word, so a candidate cannot tell it was cut."""
+    text = Text(title, style=style) if isinstance(title, str) else title
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text

@@ -18,6 +18,7 @@ from mlsd._util.textflow import unwrap
 from mlsd._util.textsafe import visible
 from mlsd.rubric.docsplit import MAX_HEADINGS, SplitDoc
 from mlsd.rubric.scoring import MEASURES, PointResult, Report, StepReport
+from mlsd.ui.console import panel_title
 
 # Characters of the sentence shown either side of the matched words: a sentence of up to
 # about 300 is quoted whole (at 80 the number that earned the point was often cut off).
@@ -225,7 +226,7 @@ def step_view(
         body.append(ready)
     title = Text(step.title, style="step")
     title.append(f"  {percent(step.coverage)}", style="bold")
-    return Panel(Group(*body), title=title, title_align="left", border_style="muted")
+    return Panel(Group(*body), title=panel_title(title), title_align="left", border_style="muted")
 
 
 def notes_view(markdown: str) -> RenderableType:
@@ -256,7 +257,7 @@ class _References:
             answer, notes = _answer_cell(step.answer), notes_view(step.reference)
             if options.max_width >= SIDE_BY_SIDE:
                 table = Table(
-                    title=Text(step.title, style="step"),
+                    title=panel_title(step.title, "step"),
                     title_justify="left",
                     expand=True,
                     header_style="bold",
@@ -272,7 +273,7 @@ class _References:
                     Text("\nReference notes", style="bold"),
                     notes,
                 )
-                yield Panel(body, title=Text(step.title, style="step"), title_align="left")
+                yield Panel(body, title=panel_title(step.title, "step"), title_align="left")
 
 
 def references_view(report: Report) -> RenderableType | None:

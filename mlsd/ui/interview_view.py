@@ -23,6 +23,7 @@ from mlsd.interview.card_types import ScorecardContext
 from mlsd.interview.checklist import SCALE, Evidence
 from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
 from mlsd.log.records import RatingEntry
+from mlsd.ui.console import panel_title
 from mlsd.ui.views import prose
 
 # Missed points listed while rating a dimension; more would push the prompt off screen.
@@ -76,7 +77,7 @@ def opening_view(opening: Opening) -> RenderableType:
         parts += [Text(opening.where, style="warn")]
     title = ("Resuming: " if opening.resumed else "Interviewing: ") + opening.title
     return Panel(
-        Group(*parts), title=Text(title, style="bold"), title_align="left", border_style="step"
+        Group(*parts), title=panel_title(title, "bold"), title_align="left", border_style="step"
     )
 
 
@@ -194,7 +195,9 @@ def read_out_view(said: ReadOut) -> RenderableType:
     if said.listen_for:
         body.append("\nA good answer mentions: ", style="muted")
         body.append(", ".join(said.listen_for), style="muted")
-    return Panel(body, title=Text(said.title), title_align="left", border_style="interviewer")
+    return Panel(
+        body, title=panel_title(said.title), title_align="left", border_style="interviewer"
+    )
 
 
 def rating_view(

@@ -14,6 +14,7 @@ from mlsd._util.textflow import unwrap
 from mlsd._util.textsafe import visible
 from mlsd.cases.models import Framework
 from mlsd.log.records import SessionRecord
+from mlsd.ui.console import panel_title
 
 
 def record_view(record: SessionRecord, framework: Framework) -> RenderableType:
@@ -54,7 +55,7 @@ def record_view(record: SessionRecord, framework: Framework) -> RenderableType:
         title = visible(titles.get(step_id, step_id)) + (
             f" (revised {revisions - 1}x)" if revisions > 1 else ""
         )
-        parts.append(Panel(body, title=Text(title), title_align="left"))
+        parts.append(Panel(body, title=panel_title(title), title_align="left"))
     if record.skipped:
         skipped = ", ".join(titles.get(s, s) for s in record.skipped)
         parts.append(Text(visible(f"Skipped: {skipped}"), style="muted"))

@@ -10,6 +10,7 @@ from rich.text import Text
 from mlsd._util.formatting import budget
 from mlsd.cases.brief import CaseBrief
 from mlsd.practice.flow import StepCard
+from mlsd.ui.console import panel_title
 from mlsd.ui.views import prose
 
 
@@ -39,7 +40,7 @@ def opening_view(brief: CaseBrief, level: str, minutes: float, resumed: bool) ->
     title = "Resuming: " + brief.title if resumed else brief.title
     body = Group(meta, Text(), prose(brief.prompt), Text(), how)
     return Panel(
-        body, title=Text(title, style="bold"), title_align="left", border_style="interviewer"
+        body, title=panel_title(title, "bold"), title_align="left", border_style="interviewer"
     )
 
 
