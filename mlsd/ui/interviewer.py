@@ -20,7 +20,7 @@ from mlsd.interview.script import Opening, RatingScreen, ReadOut, StepScreen
 from mlsd.log.records import RatingEntry
 from mlsd.run.lifecycle import Choice
 from mlsd.ui import interview_view
-from mlsd.ui.prompts import QuestionaryTerminal, draft_of
+from mlsd.ui.prompts import QuestionaryTerminal, draft_of, escape_enter_is_enter
 from mlsd.ui.signals import Interrupted, ask
 
 REFRESH_SECONDS = 1.0
@@ -167,7 +167,7 @@ class QuestionaryInterviewer(QuestionaryTerminal):
         elif self.console.width < WIDE:
             extra["instruction"] = "(arrows, Enter)"  # questionary's own wraps at 60
         values = {c.value for c in choices}
-        while True:  # Esc then Enter leaves a menu with nothing chosen: ask again
+        while True:  # a menu that ends with nothing chosen is asked again
             question = questionary.select(
                 text,
                 choices=options,
@@ -177,6 +177,7 @@ class QuestionaryInterviewer(QuestionaryTerminal):
                 **self._io,
             )
             _show_whole_choice(question, [str(o.title) for o in options])
+            escape_enter_is_enter(question.application)
             picked = ask(question)
             if picked in values:
                 return str(picked)
@@ -210,6 +211,7 @@ class QuestionaryInterviewer(QuestionaryTerminal):
         )
         control = _inquirer_control(question)
         _show_whole_choice(question, [str(o.title) for o in options])
+        escape_enter_is_enter(question.application)
 
         def on_screen() -> KeyboardInterrupt:
             if control is None:
@@ -218,7 +220,7 @@ class QuestionaryInterviewer(QuestionaryTerminal):
 
         try:
             picked = ask(question, on_screen)
-            if not isinstance(picked, list):  # Esc then Enter: save what is ticked on screen
+            if not isinstance(picked, list):  # ended with nothing: save what is ticked on screen
                 picked = list(control.selected_options) if control is not None else list(checked)
             return [str(v) for v in picked]
         except ChecklistInterrupted:

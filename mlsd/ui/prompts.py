@@ -122,6 +122,20 @@ def _word_wrap() -> Any:
 _PREFIX_WIDTH = 1  # the answer box's rows start after one space (questionary's padding)
 
 
+def escape_enter_is_enter(application: Any) -> None:
+    """Esc then Enter, the answer box's submit, does in a menu what Enter does.
+
+    questionary binds Enter alone, so Esc then Enter ended a menu with nothing chosen:
+    the menu was asked again under the old one, its question on screen twice."""
+    from prompt_toolkit.keys import Keys
+
+    bindings = application.key_bindings
+    for binding in bindings.get_bindings_for_keys((Keys.ControlM,)):
+        if binding.keys == (Keys.ControlM,):
+            bindings.add(Keys.Escape, Keys.ControlM, eager=True)(binding.handler)
+            return
+
+
 def _wrap_choices(application: Any) -> None:
     """Long menu options (a clarifying question) are wrapped, not cut at the right edge.
 
@@ -196,9 +210,10 @@ class QuestionaryPrompter(QuestionaryTerminal):
             for c in choices
         ]
         values = {c.value for c in choices}
-        while True:  # Esc then Enter (the answer box's submit) leaves a menu with nothing
+        while True:  # a menu that ends with nothing chosen is asked again
             question = questionary.select(message, choices=options, **self._io)
             _wrap_choices(question.application)
+            escape_enter_is_enter(question.application)
             picked = ask(question)
             if picked in values:
                 return str(picked)
