@@ -106,3 +106,41 @@ def test_dependency_floors_exclude_known_sandbox_escapes():
     config = tomllib.loads((REPO / "pyproject.toml").read_text())
     jinja = next(d for d in config["project"]["dependencies"] if d.startswith("jinja2"))
     assert jinja.replace(" ", "").split("#")[0] == "jinja2>=3.1.6"
+
+
+# Imported directly although only a dependency of a declared one, and why that is safe.
+THROUGH = {"prompt_toolkit": "questionary"}  # questionary's prompt engine: mlsd adds key bindings
+
+
+def test_every_library_mlsd_imports_is_a_declared_dependency():
+    """typer 0.29 stopped depending on click; `import click` in mlsd still passed every
+    test (llm and import-linter bring click into the test install) while a user's plain
+    `pip install .` ended every practice session with ModuleNotFoundError."""
+    import ast
+    import re
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = config["dependencies"] + config["optional-dependencies"]["ai"]
+    declared += config["optional-dependencies"]["anki"]
+    names = {re.split(r"[<>=!~;\[ ]", req, maxsplit=1)[0].lower() for req in declared}
+    importable = {"pyyaml": "yaml"}  # a distribution whose module has another name
+    allowed = {importable.get(name, name) for name in names}
+    found: dict[str, str] = {}
+    for path in sorted((REPO / "mlsd").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top != "mlsd" and top not in sys.stdlib_module_names:
+                    found.setdefault(top, str(path.relative_to(REPO)))
+    undeclared = {
+        top: where
+        for top, where in found.items()
+        if top not in allowed and THROUGH.get(top) not in names
+    }
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"

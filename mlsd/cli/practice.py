@@ -80,7 +80,7 @@ def practice(
             store, loaded, str(path), mode="practice", level=level.level, minutes=minutes
         )
         with session_held(session_id):
-            _drive(store, session_id, loaded, framework, editor, export, model=model, ai=ai)
+            _drive(store, session_id, loaded, framework, dirs, editor, export, model=model, ai=ai)
 
 
 def resume(
@@ -107,7 +107,8 @@ def resume(
     _check_export_target(export)
     with open_store() as store:
         record = _resolve(store, session)
-        case = _session_case(record, options(ctx).dirs(), framework)
+        dirs = options(ctx).dirs()
+        case = _session_case(record, dirs, framework)
         with session_held(record.id, take_over=take_over):
             if record.mode == "interview":
                 from mlsd.cli.interview import drive
@@ -120,9 +121,9 @@ def resume(
 
                 _not_for(ai, "a drill")
                 step = drill.drill_step_of(record, framework)
-                drill.drive(store, record.id, case, framework, step, editor, options(ctx).dirs())
+                drill.drive(store, record.id, case, framework, step, editor, dirs)
                 return
-            _drive(store, record.id, case, framework, editor, export, model=model, ai=ai)
+            _drive(store, record.id, case, framework, dirs, editor, export, model=model, ai=ai)
 
 
 def _not_for(ai: bool, what: str) -> None:
@@ -183,6 +184,7 @@ def _drive(
     session_id: str,
     case: Case,
     framework: Framework,
+    dirs: list[Path],
     editor: bool,
     export: Path | None,
     *,
@@ -211,13 +213,14 @@ def _drive(
         saved="Your answers so far are saved.",
     )
     if record is not None:
-        _finish(record, case, framework, export, interactive=True, model=model)
+        _finish(record, case, framework, dirs, export, interactive=True, model=model)
 
 
 def _finish(
     record: SessionRecord,
     case: Case,
     framework: Framework,
+    dirs: list[Path],
     export: Path | None,
     *,
     interactive: bool,
@@ -239,7 +242,7 @@ def _finish(
             stdout_console().print(judge_view(judged))
     from mlsd.cli.progress import after_session
 
-    after_session(record.id, framework)  # what went on the review schedule, what next
+    after_session(record.id, framework, dirs)  # what went on the review schedule, what next
     say(
         f"Session {record.short_id} saved. See what you covered and missed: {command('score', record.short_id)}"
     )
@@ -284,7 +287,7 @@ def _practice_from_answers(
         record = run_answers(
             store, case, str(path), framework, answers, level=level, minutes=minutes
         )
-    _finish(record, case, framework, export, interactive=False, model=model)
+    _finish(record, case, framework, dirs, export, interactive=False, model=model)
 
 
 def _check_export_target(export: Path | None) -> None:

@@ -92,18 +92,13 @@ def today(ctx: typer.Context) -> None:
     stdout_console().print(today_view(doc, paused, moment))
 
 
-def after_session(session_id: str, framework: Framework, dirs: list[Path] | None = None) -> None:
+def after_session(session_id: str, framework: Framework, dirs: list[Path]) -> None:
     """After a session's summary: what went on the review schedule, and what next.
 
     The session is already saved; a store that cannot take the schedule now only costs
-    this message (the next ``progress`` or ``review`` schedules it). ``dirs`` defaults
-    to the running command's case folders.
+    this message (the next ``progress`` or ``review`` schedules it). ``dirs`` are the
+    running command's case folders.
     """
-    import click
-
-    if dirs is None:
-        ctx = click.get_current_context(silent=True)
-        dirs = options(ctx).dirs() if isinstance(ctx, typer.Context) else []
     from mlsd.errors import MlsdError
     from mlsd.log.reviews import overlaid
     from mlsd.log.store import open_store
