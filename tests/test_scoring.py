@@ -11,7 +11,7 @@ import pytest
 from mlsd.cases.catalog import load_answers, load_case, load_framework
 from mlsd.cases.models import Case, Framework
 from mlsd.log import events as ev
-from mlsd.rubric.levels import MEETS, PARTLY
+from mlsd.rubric.levels import MEETS, PARTLY, level_verdict
 from mlsd.rubric.report_json import report_to_json
 from mlsd.rubric.scoring import score
 
@@ -168,6 +168,21 @@ def test_level_signal_thresholds(case: Case, framework: Framework) -> None:
     assert report.level_signal.summary == "meets senior, partly staff"
     nothing = score(case, framework, {})
     assert nothing.level_signal.summary == "below mid"
+
+
+def test_a_level_with_no_core_point_is_decided_by_its_signals() -> None:
+    # (level, core, covered weight, weight). Eight bundled cases had no staff core point:
+    # counted as met, every answer that met senior "met staff" with no staff point made.
+    made_senior = [("mid", True, 3, 3), ("senior", True, 3, 3)]
+    no_staff = level_verdict([*made_senior, ("staff", False, 0, 2), ("staff", False, 0, 3)])
+    assert no_staff.summary == "meets senior"
+    half = level_verdict([*made_senior, ("staff", False, 2, 2), ("staff", False, 0, 3)])
+    assert half.summary == "meets senior, partly staff"
+    shown = level_verdict([*made_senior, ("staff", False, 2, 2), ("staff", False, 2, 2)])
+    assert shown.summary == "meets staff"
+    # with a staff core point, staff signals still only lift the verdict, never sink it
+    core = level_verdict([*made_senior, ("staff", True, 2, 2), ("staff", False, 0, 9)])
+    assert core.summary == "meets staff"
 
 
 def test_unknown_level_is_refused(case: Case, framework: Framework) -> None:

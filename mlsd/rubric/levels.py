@@ -78,9 +78,14 @@ def level_verdict(points: Sequence[tuple[Level, bool, int, int]]) -> LevelSignal
     """The verdict from (level, core, covered weight, weight) of every point.
 
     Core points decide it; signals (points that are not core) can lift it, never sink
-    it: the verdict is the better of the core points' signal and every point's. A case
-    in format 1 marks no point as a signal, so there the two are the same.
+    it: the verdict is the better of the core points' signal and every point's. A level
+    with no core point is decided by its signals: counted as met, it made every senior
+    answer "meets staff" in a case with no staff core point. A case in format 1 marks no
+    point as a signal, so there the two are the same.
     """
-    core = level_signal([(lvl, got, total) for lvl, is_core, got, total in points if is_core])
+    has_core = {lvl for lvl, is_core, _, _ in points if is_core}
+    core = level_signal(
+        [(lvl, got, total) for lvl, is_core, got, total in points if is_core or lvl not in has_core]
+    )
     every = level_signal([(lvl, got, total) for lvl, _, got, total in points])
     return every if _strength(every) > _strength(core) else core
