@@ -361,3 +361,16 @@ def test_a_card_blanks_whole_words_never_half_of_one():
         if re.search(r"_____[-\w]|[-\w]_____", text)
     ]
     assert halves == []
+
+
+def test_what_a_session_showed_sets_when_a_point_first_comes_back():
+    """FSRS's first-rating defaults (a flash card just learned) brought a point made in a
+    session back in two days: a new user's pile was 94 cards the next day and 154 a week on."""
+    session = datetime(2026, 12, 3, 18, 0, tzinfo=timezone.utc)
+    later = session + timedelta(days=60)
+    first_due = {}
+    for rating in schedule.RATINGS:
+        log = [reviews.LogRow(rating, "session", "s1", schedule.stamp(session))]
+        card = schedule.replay("ctr-prediction", "case:x", log, later)
+        first_due[schedule.RATING_NAMES[rating]] = round((card.due - session).days)
+    assert first_due == {"Again": 1, "Hard": 1, "Good": 7, "Easy": 21}
