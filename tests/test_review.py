@@ -146,6 +146,8 @@ def test_review_due_json_and_plain(run):
     }  # fmt: skip
     plain = run("review", "--due")
     assert plain.code == 0 and "due today" in plain.out
+    # an id beside a blanked card ("framework:missing-values") gave the answer away
+    assert not any(row["point"] in plain.out for row in doc["due"])
     assert run("review", "--json").code == 1  # --json lists: it needs --due
     # Without a terminal, review never prompts.
     refused = run("review")
@@ -374,3 +376,17 @@ def test_what_a_session_showed_sets_when_a_point_first_comes_back():
         card = schedule.replay("ctr-prediction", "case:x", log, later)
         first_due[schedule.RATING_NAMES[rating]] = round((card.due - session).days)
     assert first_due == {"Again": 1, "Hard": 1, "Good": 7, "Easy": 21}
+
+
+def test_a_point_whose_phrases_it_does_not_contain_still_gets_blanks():
+    """Four of a new user's cards read "What does a strong mid-level answer say here?
+    (hidden: one key point)": the point's own text holds none of its match phrases."""
+    from mlsd.cases.catalog import load_case
+    from mlsd.progress.cards import cloze, locate
+
+    framework = load_framework()
+    case = load_case(Path(__file__).parent.parent / "cases" / "ctr-prediction.yaml", framework)
+    _, point = locate(case, framework)["framework:batch-vs-online"]
+    card = cloze(point)
+    assert card.startswith("Chooses between _____ (")
+    assert "hidden" not in card and 1 <= card.count(BLANK) <= 4

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from mlsd.cases.models import Case, Framework, RubricPoint, step_rubric
 
 BLANK = "_____"
-MAX_BLANKS = 12  # bounded: a point is one sentence or two
+MAX_BLANKS = 6  # past that a card is more gaps than question
+PHRASE_WORD_BLANKS = 4  # when a point's phrases are worded apart from it
 MAX_EXCERPT = 2  # blocks of reference notes shown on the back
 
 
@@ -90,10 +91,56 @@ def cloze(point: RubricPoint) -> str:
         while end < len(text) and (text[end].isalnum() or text[end] == "-"):
             end += 1
         text = text[:start] + BLANK + text[end:]
+    if BLANK not in text:  # its phrases are worded apart from the point: blank their words
+        text = _blank_phrase_words(point, text)
     text = re.sub(rf"{BLANK}(?:[\s,/&-]*(?:and |or )?{BLANK})+", BLANK, text)
     if BLANK not in text:
         return f"What does a strong {point.level}-level answer say here? (hidden: one key point)"
     return text
+
+
+# Words too common in points to be the thing to recall.
+_COMMON = frozenset(
+    [
+        "with",
+        "from",
+        "that",
+        "than",
+        "this",
+        "into",
+        "over",
+        "each",
+        "when",
+        "what",
+        "which",
+        "more",
+        "less",
+        "only",
+    ]
+)
+
+
+def _blank_phrase_words(point: RubricPoint, text: str) -> str:
+    """The point with each word that a match phrase also uses blanked ("Chooses between
+    _____ (precomputed) and _____ (per-request) prediction"), at most ``PHRASE_WORD_BLANKS``."""
+    from mlsd.rubric.matching import stem
+
+    keys = {
+        stem(word)
+        for phrase in point.match
+        if not phrase.startswith("re:")
+        for word in re.findall(r"[A-Za-z]{4,}", phrase)
+    } - {stem(word) for word in _COMMON}
+    blanked = 0
+
+    def blank(word: re.Match[str]) -> str:
+        nonlocal blanked
+        if blanked < PHRASE_WORD_BLANKS and stem(word.group(0)) in keys:
+            blanked += 1
+            return BLANK
+        return word.group(0)
+
+    return re.sub(r"[A-Za-z]+(?:-[A-Za-z]+)*", blank, text)
 
 
 def blocks(reference: str) -> list[str]:

@@ -88,6 +88,11 @@ def _stem(word: str) -> str:
     return w
 
 
+def stem(word: str) -> str:
+    """A lower-case word's stem, as phrases are matched (for cards that blank key words)."""
+    return _stem(word.lower())
+
+
 def _spelling(stem: str, *, split: bool = False) -> str:
     """Regex for a stem that also accepts the other side of the Atlantic's spelling.
 

@@ -123,7 +123,7 @@ def due_view(
         line = Text(card.case_title, style="step")
         line.append(f" · {card.step_title}: ", style="muted")
         line.append(card.cloze)
-        line.append(f"  ({when(item.row.due, now)}; {card.point_id})", style="muted")
+        line.append(f"  ({when(item.row.due, now)})", style="muted")  # the id would name it
         listing.add_row(Text(" •"), line)
     end = Text("Review them: ")
     end.append(command("review"), style="key")
