@@ -119,11 +119,17 @@ class Terminal:
 class Screen:
     """A pty child of mlsd plus the screen its output draws."""
 
-    def __init__(self, tmp_path: Path, rows: int, cols: int) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        rows: int,
+        cols: int,
+        args: tuple[str, ...] = ("practice", "ctr-prediction"),
+        home: Path | None = None,
+    ) -> None:
         self.child = spawn(
-            tmp_path / "home",
-            "practice",
-            "ctr-prediction",
+            home or tmp_path / "home",
+            *args,
             cwd=tmp_path,
             size=(rows, cols),
             cpr=True,  # answered in write(): without it prompt_toolkit hides the toolbar
@@ -337,3 +343,23 @@ def test_a_command_in_a_follow_up_never_throws_it_away_and_pause_pauses(store, c
     )
     resumed = again.run()
     assert [f.answer for f in resumed.record.follow_ups] == ["My answer to it."]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rows", "cols"), [(24, 80), (24, 60)])
+def test_the_picker_shows_a_practised_cases_last_score_when_the_pointer_is_on_it(
+    tmp_path, run, rows, cols
+):
+    """The picker took half the screen, and the last option (a practised case: they are
+    listed last) showed only its first line, never its last score and due reviews."""
+    import os
+
+    answers = Path(__file__).parent / "fixtures" / "answers" / "ctr-prediction-shallow.yaml"
+    assert run("practice", "--answers", str(answers)).code == 0
+    screen = Screen(tmp_path, rows, cols, ("practice",), Path(os.environ["MLSD_HOME"]))
+    screen.settle("Which case do you want to practise")
+    screen.child.send("\x1b[A")  # Up: to the last option
+    lines = screen.settle(r"» Ad click-through-rate prediction", r"last: \d{4}-\d\d-\d\d")
+    assert sum(1 for line in lines if line.strip()) > rows // 2 + 2  # the whole screen
+    screen.child.sendintr()
+    screen.child.expect(pexpect.EOF)

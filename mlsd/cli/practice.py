@@ -322,7 +322,7 @@ def _pick_case(store: Store, dirs: list[Path], framework: Framework) -> str:
     choices = [Choice(row.case.id, row.label) for row in rows]
     try:
         return QuestionaryPrompter(stdout_console()).select(
-            "Which case do you want to practise?", choices
+            "Which case do you want to practise?", choices, whole_screen=True
         )
     except (KeyboardInterrupt, EOFError):
         say("Cancelled; no session was started.")

@@ -136,24 +136,32 @@ def escape_enter_is_enter(application: Any) -> None:
             return
 
 
-def _wrap_choices(application: Any) -> None:
+_OPTION_LINES = 3  # the most lines a wrapped option takes at 60 columns (the picker's)
+
+
+def _wrap_choices(application: Any, *, whole_screen: bool = False) -> None:
     """Long menu options (a clarifying question) are wrapped, not cut at the right edge.
 
     ``select`` wraps them at words for the width at the time; this catches a terminal
-    made narrower while the menu is up."""
+    made narrower while the menu is up. A menu takes half the screen, so the
+    interviewer's last answer stays readable above it, or with ``whole_screen`` all of
+    it but the question's lines (the case picker has nothing above it to keep)."""
     from prompt_toolkit.filters import to_filter
-    from prompt_toolkit.layout.containers import Window
+    from prompt_toolkit.layout.containers import ScrollOffsets, Window
     from prompt_toolkit.layout.dimension import Dimension
     from questionary.prompts.common import InquirerControl
 
-    def half() -> Dimension:  # the interviewer's last answer stays readable above the menu
-        return Dimension(max=max(5, application.output.get_size().rows // 2))
+    def half() -> Dimension:
+        rows = application.output.get_size().rows
+        return Dimension(max=max(5, rows - 3 if whole_screen else rows // 2))
 
     for window in application.layout.find_all_windows():
         if isinstance(window, Window):
             window.wrap_lines = to_filter(True)
             if isinstance(window.content, InquirerControl):
                 window.height = half
+                # the pointer is on an option's first line: keep its wrapped lines in view
+                window.scroll_offsets = ScrollOffsets(bottom=_OPTION_LINES - 1)
 
 
 def _cap_box_height(application: Any) -> None:
@@ -203,7 +211,7 @@ class QuestionaryPrompter(QuestionaryTerminal):
         # The text in the box when F2 was pressed, put back by the next answer prompt.
         self._carry: str | None = None
 
-    def select(self, message: str, choices: Sequence[Choice]) -> str:
+    def select(self, message: str, choices: Sequence[Choice], *, whole_screen: bool = False) -> str:
         room = max(20, self.console.width - 4)  # the pointer takes three columns, and a margin
         options = [
             questionary.Choice(title="\n   ".join(textwrap.wrap(c.label, room)), value=c.value)
@@ -212,7 +220,7 @@ class QuestionaryPrompter(QuestionaryTerminal):
         values = {c.value for c in choices}
         while True:  # a menu that ends with nothing chosen is asked again
             question = questionary.select(message, choices=options, **self._io)
-            _wrap_choices(question.application)
+            _wrap_choices(question.application, whole_screen=whole_screen)
             escape_enter_is_enter(question.application)
             picked = ask(question)
             if picked in values:
