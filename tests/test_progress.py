@@ -351,3 +351,23 @@ def test_the_steps_note_counts_the_attempts_there_are(run):
     note = attempts_note([step(1), step(5), step(0)])  # drills gave one step more attempts
     assert note is not None and note.plain == "  up to the last 3 attempts averaged on the right"
     assert attempts_note([step(0)]) is None
+
+
+def test_mlsd_and_progress_say_how_many_of_the_due_cards_todays_review_shows(run):
+    """Bare mlsd said "Reviews due today: 65" while review --due said today's review
+    shows 13; progress --json printed 343.45200000000006 seconds and next_review null."""
+    import sqlite3
+
+    from mlsd.log.store import db_path
+
+    run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml"))
+    with sqlite3.connect(db_path()) as conn:
+        conn.execute("UPDATE review_cards SET due = '2000-01-01T00:00:00' WHERE rowid % 2 = 0")
+        due = conn.execute("SELECT count(*) FROM review_cards WHERE due < '2001'").fetchone()[0]
+    assert due > 20
+    doc = json.loads(run("progress", "--json").out)
+    assert (doc["due_reviews"], doc["due_today"]) == (due, 20)
+    assert doc["next_review"] is not None  # the cards not due today have a next time
+    assert isinstance(doc["week_seconds"], int)
+    assert all(len(repr(c["best"])) <= 6 for c in doc["cases"] if c["best"] is not None)
+    assert f"Reviews due today: {due} · today's review shows 20" in run().out

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 PROGRESS_JSON_HELP = (
     "Print progress as JSON (format 1, stable): sessions, drills, cases (best, latest, "
     "latest_verdict), steps (trend, recent), missed, streak_days, week_seconds, "
-    "week_reviews, due_reviews, next_review and next (kind, case, step, reason, command). "
+    "week_reviews, due_reviews, due_today (what today's review shows), next_review and next "
+    "(kind, case, step, reason, command). "
     "Every time is ISO 8601 in UTC, with its offset."
 )
 

@@ -19,7 +19,14 @@ from mlsd.log import reviews
 from mlsd.log.store import Store
 from mlsd.progress import schedule
 from mlsd.progress.cache import Scores
-from mlsd.progress.review import DueCard, due_by_step, due_cards, next_due
+from mlsd.progress.review import (
+    DEFAULT_LIMIT,
+    DueCard,
+    due_by_step,
+    due_cards,
+    next_due,
+    todays_share,
+)
 from mlsd.progress.summary import (
     RECENT_WINDOW,
     TOP_MISSED,
@@ -90,12 +97,14 @@ def progress_report(
         reviews.review_days(store, since, offset),
         point_texts(scores, framework, top),
         now,
-        None if items else next_due(scores, framework, now),
+        next_due(scores, framework, now),
+        len(todays_share(store, items, now, DEFAULT_LIMIT)),
     )
 
 
 class TodayJson(TypedDict):
     due: int
+    today: int  # how many of them today's `mlsd review` shows (the daily limit)
     due_by_case: dict[str, int]
     next_due: str | None  # with nothing due: when the next card is (stored UTC text)
     sessions: int
@@ -128,7 +137,12 @@ def today(store: Store, dirs: list[Path], framework: Framework, now: datetime) -
     by_case = Counter(i.face.case_id for i in items)
     upcoming = None if items else next_due(scores, framework, now)
     return TodayJson(
-        due=len(items), due_by_case=dict(by_case), next_due=upcoming, sessions=sessions, next=nxt
+        due=len(items),
+        today=len(todays_share(store, items, now, DEFAULT_LIMIT)),
+        due_by_case=dict(by_case),
+        next_due=upcoming,
+        sessions=sessions,
+        next=nxt,
     )
 
 

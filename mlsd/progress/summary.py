@@ -74,9 +74,10 @@ class ProgressJson(TypedDict):
     steps: list[StepJson]
     missed: list[MissedJson]
     streak_days: int
-    week_seconds: float
+    week_seconds: int
     week_reviews: int
     due_reviews: int
+    due_today: int  # how many of them today's `mlsd review` shows (the daily limit)
     next_review: str | None  # when the soonest card due after today is due
     next: NextJson
 
@@ -120,6 +121,7 @@ def build(
     texts: PointText,
     now: datetime,
     next_review: str | None = None,
+    due_today: int = 0,
 ) -> ProgressJson:
     """The whole progress document.
 
@@ -148,8 +150,8 @@ def build(
                 title=titles.get(t.case_id, t.case_id),
                 sessions=t.sessions,
                 drills=t.drills,
-                best=t.best,
-                latest=t.latest,
+                best=_share(t.best),
+                latest=_share(t.latest),
                 latest_verdict=t.latest_verdict,
                 last_practised=iso(parse_time(t.last_practised, now)),
             )
@@ -158,12 +160,19 @@ def build(
         steps=steps,
         missed=most_missed(recent, texts),
         streak_days=streak(days, today),
-        week_seconds=sum(sec for d, sec in days_practised if d >= monday),
+        week_seconds=round(sum(sec for d, sec in days_practised if d >= monday)),
         week_reviews=sum(n for d, n in days_reviewed if d >= monday),
         due_reviews=sum(due.values()),
+        due_today=due_today,
         next_review=None if next_review is None else iso(parse_time(next_review, now)),
         next=advise(recent, framework, steps, cases, due, {t.case_id for t in totals}),
     )
+
+
+def _share(value: float | None) -> float | None:
+    """A coverage as JSON shows it: 0.5031, not 0.5031055900621118 (and 0.503105590062112
+    for the same session's best and latest, summed in another order)."""
+    return None if value is None else round(value, 4)
 
 
 def step_trends(scores: Sequence[SessionScore], framework: Framework) -> list[StepJson]:

@@ -57,12 +57,17 @@ def next_lines(advice: NextJson) -> Text:
     return text
 
 
-def due_line(count: int, upcoming: str | None = None, now: datetime | None = None) -> Text:
-    """Today's due reviews; with none, when the next card is due (``upcoming``)."""
+def due_line(
+    count: int, upcoming: str | None = None, now: datetime | None = None, today: int | None = None
+) -> Text:
+    """Today's due reviews, and how many of them today's review shows (``today``, the
+    daily limit); with none, when the next card is due (``upcoming``)."""
     text = Text()
     text.append("Reviews due today: ", style="bold")
     if count:
         text.append(f"{count} · ")
+        if today is not None and today < count:
+            text.append(f"today's review shows {today} · ", style="muted")
         text.append(command("review"), style="key")
     else:
         text.append("none", style="good")
@@ -145,7 +150,7 @@ def progress_view(doc: ProgressJson, now: datetime | None = None) -> RenderableT
             missed.add_row(Text(f"✗ {item['missed']}×", style="miss"), line)
         parts.append(missed)
     parts.append(Text())
-    parts.append(due_line(doc["due_reviews"], doc["next_review"], now))
+    parts.append(due_line(doc["due_reviews"], doc["next_review"], now, doc["due_today"]))
     parts.append(next_lines(doc["next"]))
     return Group(*parts)
 
@@ -181,7 +186,7 @@ def today_view(
             return Group(paused_line(paused), Text("Or start something else:", style="bold"), start)
         return Group(Text("Nothing practised yet. To start:", style="bold"), start)
     parts: list[RenderableType] = [] if paused is None else [paused_line(paused)]
-    parts.append(due_line(doc["due"], doc["next_due"], now))
+    parts.append(due_line(doc["due"], doc["next_due"], now, doc["today"]))
     if doc["due_by_case"]:
         by_case = Text()
         for case_id, n in sorted(doc["due_by_case"].items()):
