@@ -61,7 +61,9 @@ class ScriptedPrompter:
         assert self.edited is not None, "no editor scripted"
         return self.edited(text)
 
-    def opening(self, brief: CaseBrief, level: str, minutes: float, resumed: bool) -> None:
+    def opening(
+        self, brief: CaseBrief, level: str, minutes: float, resumed: bool, *, drill: bool = False
+    ) -> None:
         self.shown.append(("opening", resumed))
 
     def step(self, card: StepCard) -> None:

@@ -225,6 +225,23 @@ def test_ctrl_c_keeps_the_half_typed_answer_and_offers_it_on_resume(store, ctr):
     assert ui.defaults[-1] == "Whole data answer."
 
 
+def test_back_offers_earlier_steps_and_answered_ones_never_steps_not_reached(store, ctr):
+    """At Features, /back listed Model development to Monitoring "(not answered)":
+    steps never reached are not a way back."""
+    case, _ = ctr
+    sid = new_session(store, ctr)
+    replies = ["done", "Requirements.", "/skip", "Data.", "/skip", "/back", "stay", "/pause"]
+    runner, ui = practice(store, sid, case, replies)
+    runner.run()
+    menus = [d[1] for kind, d in ui.shown if kind == "select" and "revise" in d[0]]
+    assert menus == [["requirements", "data", "stay"]]
+    # on the first step, with nothing answered, there is nothing to go back to
+    runner, ui = practice(store, new_session(store, ctr), case, ["done", "/back", "/pause"])
+    runner.run()
+    assert not any(kind == "select" and "revise" in detail[0] for kind, detail in ui.shown)
+    assert any("Nothing to revise yet" in str(note) for note in ui.kinds("note"))
+
+
 def test_a_drill_offers_no_way_back(store, ctr):
     """A drill is one step: /back was on its status line and in its /help."""
     case, path = ctr

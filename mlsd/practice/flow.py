@@ -57,7 +57,9 @@ class Prompter(Protocol):
         """Open an editor on ``text`` and return what was saved."""
         ...
 
-    def opening(self, brief: CaseBrief, level: str, minutes: float, resumed: bool) -> None: ...
+    def opening(
+        self, brief: CaseBrief, level: str, minutes: float, resumed: bool, *, drill: bool = False
+    ) -> None: ...
 
     def step(self, card: StepCard) -> None: ...
 
@@ -106,6 +108,7 @@ class Practice(Run):
             self.record.level,
             self.record.minutes,
             resumed,
+            drill=self.only is not None,
         )
         restored = self.begin(resumed)
         if restored:
@@ -390,11 +393,18 @@ class Practice(Run):
         return None
 
     def _choose_step(self, current: str) -> str | None:
+        """An earlier step, or a later one already answered: /back revises, it does not
+        jump ahead to steps the candidate has not reached."""
+        order = [s.id for s in self.framework.steps]
         choices = [
             Choice(s.id, f"{s.title}{'' if s.id in self.record.answers else ' (not answered)'}")
             for s in self.framework.steps
             if s.id != current
+            and (s.id in self.record.answers or order.index(s.id) < order.index(current))
         ]
+        if not choices:
+            self.ui.note("Nothing to revise yet: this is the first step.")
+            return None
         choices.append(Choice("stay", "Stay on this step"))
         picked = self.ui.select("Which step do you want to revise?", choices)
         return None if picked == "stay" else picked

@@ -273,8 +273,10 @@ class QuestionaryPrompter(QuestionaryTerminal):
         except Interrupted as exc:  # a signal while the editor was open
             raise Interrupted(strip_comments(exc.draft)) from None
 
-    def opening(self, brief: CaseBrief, level: str, minutes: float, resumed: bool) -> None:
-        self.console.print(session_view.opening_view(brief, level, minutes, resumed))
+    def opening(
+        self, brief: CaseBrief, level: str, minutes: float, resumed: bool, *, drill: bool = False
+    ) -> None:
+        self.console.print(session_view.opening_view(brief, level, minutes, resumed, drill=drill))
 
     def step(self, card: StepCard) -> None:
         self.console.print()

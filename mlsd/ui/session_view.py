@@ -14,7 +14,10 @@ from mlsd.ui.console import panel_title
 from mlsd.ui.views import prose
 
 
-def opening_view(brief: CaseBrief, level: str, minutes: float, resumed: bool) -> RenderableType:
+def opening_view(
+    brief: CaseBrief, level: str, minutes: float, resumed: bool, *, drill: bool = False
+) -> RenderableType:
+    """The case's opening; a drill's has no /back (it has one step)."""
     meta = Text(f"{brief.difficulty} · level: {level} · ", style="muted")
     meta.append(f"{minutes:g} minutes" if minutes else "untimed", style="muted")
     how = Text.assemble(
@@ -22,20 +25,22 @@ def opening_view(brief: CaseBrief, level: str, minutes: float, resumed: bool) ->
         "type your answer; ",
         ("Esc then Enter", "key"),
         " (or Alt+Enter) submits. Type ",
-        ("/hint", "key"),
-        ", ",
-        ("/skip", "key"),
-        ", ",
-        ("/back", "key"),
-        " or ",
-        ("/pause", "key"),
-        " as your whole answer for those; ",
-        ("/help", "key"),
-        " lists them all. ",
-        ("F2", "key"),
-        " (or ",
-        ("/brief", "key"),
-        ") shows this prompt and the interviewer's answers again. Ctrl-C saves and stops.",
+    )
+    names = [n for n in ("/hint", "/skip", "/back", "/pause") if not (drill and n == "/back")]
+    for n, name in enumerate(names):
+        if n:
+            how.append(" or " if n == len(names) - 1 else ", ")
+        how.append(name, style="key")
+    how.append_text(
+        Text.assemble(
+            " as your whole answer for those; ",
+            ("/help", "key"),
+            " lists them all. ",
+            ("F2", "key"),
+            " (or ",
+            ("/brief", "key"),
+            ") shows this prompt and the interviewer's answers again. Ctrl-C saves and stops.",
+        )
     )
     title = "Resuming: " + brief.title if resumed else brief.title
     body = Group(meta, Text(), prose(brief.prompt), Text(), how)
