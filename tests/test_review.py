@@ -166,6 +166,13 @@ def test_review_export_markdown_and_anki(run, tmp_path):
     assert run("review", "export", "--format", "anki", str(deck)).code == 0
     assert deck.stat().st_size > 0
     assert run("review", "export", "--format", "csv", str(tmp_path / "x")).code == 1
+    # a deck named .md (or Markdown named .apkg) was written without a word
+    wrong = run("review", "export", "--format", "anki", str(tmp_path / "deck.md"))
+    assert wrong.code == 1 and "deck.md is named as Markdown" in wrong.err
+    assert not (tmp_path / "deck.md").exists()
+    inferred = tmp_path / "inferred.apkg"
+    assert run("review", "export", str(inferred)).code == 0
+    assert inferred.read_bytes()[:2] == b"PK"  # a zip: an Anki package, not Markdown
 
 
 def test_review_export_anki_without_genanki_says_how_to_get_it(run, tmp_path, monkeypatch):

@@ -128,11 +128,15 @@ def export(
         Path, typer.Argument(metavar="FILE", help="Where to write the cards.", dir_okay=False)
     ],
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--format", "-f", metavar="md|anki", help="md: Markdown cards; anki: an .apkg deck."
+            "--format",
+            "-f",
+            metavar="md|anki",
+            help="md: Markdown cards; anki: an .apkg deck. Default: from FILE's name "
+            "(.apkg: anki; anything else: md).",
         ),
-    ] = "md",
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace FILE if it exists.", metavar=FLAG)
     ] = False,

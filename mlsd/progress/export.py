@@ -23,6 +23,10 @@ from mlsd.progress.cache import Scores
 from mlsd.progress.cards import BLANK, CardFace, face, locate
 
 FORMATS = ("md", "anki")
+# What each format writes, and its file name's ending: a deck named cards.md was written
+# without a word, and opened as text.
+WRITES = {"md": ("Markdown", ".md"), "anki": ("an Anki deck", ".apkg")}
+SUFFIXES = {".md": "md", ".markdown": "md", ".apkg": "anki"}
 DECK_ID = 1_707_070_515  # stable: re-importing a newer export updates the same deck
 MODEL_ID = 1_707_070_516
 NO_GENANKI = "--format anki needs genanki, which is not installed: pip install 'mlsd[anki]'"
@@ -87,12 +91,23 @@ def export_cards(
     dirs: list[Path],
     framework: Framework,
     path: Path,
-    fmt: str,
+    fmt: str | None,
     force: bool,
     now: datetime,
 ) -> tuple[Path, int]:
+    """Write the missed points as cards; with no ``fmt``, the file name's ending says
+    which (``.apkg``: an Anki deck; anything else: Markdown)."""
+    if fmt is None:
+        fmt = SUFFIXES.get(path.suffix.lower(), "md")
     if fmt not in FORMATS:
         raise MlsdError(f"unknown --format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    named = SUFFIXES.get(path.suffix.lower())
+    if named is not None and named != fmt:
+        (what, suffix), (named_what, _) = WRITES[fmt], WRITES[named]
+        raise MlsdError(
+            f"{path.name} is named as {named_what}, but --format {fmt} writes {what}; "
+            f"name it *{suffix}, or use --format {named}"
+        )
     if fmt == "anki":
         try:
             import genanki  # type: ignore[import-untyped]  # noqa: F401  # no hints; only checks it is there
