@@ -371,3 +371,28 @@ def test_mlsd_and_progress_say_how_many_of_the_due_cards_todays_review_shows(run
     assert isinstance(doc["week_seconds"], int)
     assert all(len(repr(c["best"])) <= 6 for c in doc["cases"] if c["best"] is not None)
     assert f"Reviews due today: {due} · today's review shows 20" in run().out
+
+
+def test_a_skipped_step_counts_in_progress_review_and_next(run, tmp_path):
+    """A candidate who skipped Model development was told to drill Features: a skipped
+    step was left out of progress, "next" and the review schedule altogether."""
+    import yaml
+
+    answers = yaml.safe_load((ANSWERS / "ctr-prediction-strong.yaml").read_text())
+    del answers["answers"]["model"]
+    answers.get("follow_ups", {}).pop("model", None)
+    path = tmp_path / "no-model.yaml"
+    path.write_text(yaml.safe_dump(answers))
+    result = run("practice", "--answers", str(path))
+    assert result.code == 0, result.err
+    assert "Next: drill model on ctr-prediction" in " ".join(result.out.split())
+    doc = json.loads(run("progress", "--json").out)
+    model = next(s for s in doc["steps"] if s["step"] == "model")
+    assert model["attempts"] == 1 and model["recent"] < 0.5
+    import sqlite3
+
+    from mlsd.log.store import db_path
+
+    with sqlite3.connect(db_path()) as conn:
+        carded = {row[0] for row in conn.execute("SELECT point_id FROM review_cards")}
+    assert "framework:hyperparameter-and-validation" in carded  # a model-step point

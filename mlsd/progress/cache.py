@@ -40,7 +40,8 @@ from mlsd.progress.aliases import canonical_keys, migrate_aliases
 
 # Bump when scoring changes what it reports for the same text: every cached score is
 # then a miss, and each session is scored (once) again.
-SCORER_VERSION = "2"  # 2: sentences run past "e.g."; headings found in one pass, capped
+SCORER_VERSION = "3"  # 2: sentences run past "e.g."; headings found in one pass, capped
+# 3: a step the candidate skipped counts in progress and review, as one they tried
 DATA_VERSION = 1
 
 
@@ -240,7 +241,7 @@ class Scores:
         except MlsdError:
             return None  # deleted meanwhile
         report = score_session(record, case, self.framework)
-        attempted = [s for s in report.steps if s.attempted]
+        attempted = [s for s in report.steps if schedule.tried(s, record)]
         score = SessionScore(
             session_id=record.id,
             case_id=record.case_id,

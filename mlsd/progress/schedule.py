@@ -37,7 +37,7 @@ from mlsd.log.store import Store
 
 if TYPE_CHECKING:
     from mlsd.log.records import SessionRecord
-    from mlsd.rubric.scoring import PointResult, Report
+    from mlsd.rubric.scoring import PointResult, Report, StepReport
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
@@ -108,15 +108,21 @@ def point_rating(point: PointResult, hints_in_step: int, step_id: str) -> int:
     return GOOD
 
 
-def session_ratings(report: Report, record: SessionRecord) -> dict[str, int]:
-    """Point key -> rating, for every expected point of every step the session attempted.
+def tried(step: StepReport, record: SessionRecord) -> bool:
+    """The candidate answered the step, or reached it and chose ``/skip``: a skipped step
+    is the weakest of all, not one to leave out of progress and review."""
+    return step.attempted or step.id in record.skipped
 
-    Steps not attempted say nothing about the candidate's recall (and a drill attempts
-    one step), so their points are not rated.
+
+def session_ratings(report: Report, record: SessionRecord) -> dict[str, int]:
+    """Point key -> rating, for every expected point of every step the session tried.
+
+    Steps never reached say nothing about the candidate's recall (and a drill tries one
+    step), so their points are not rated.
     """
     out: dict[str, int] = {}
     for step in report.steps:
-        if not step.attempted:
+        if not tried(step, record):
             continue
         hints = record.hints.get(step.id, 0)
         for point in step.points:
