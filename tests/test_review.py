@@ -397,3 +397,23 @@ def test_a_point_whose_phrases_it_does_not_contain_still_gets_blanks():
     card = cloze(point)
     assert card.startswith("Chooses between _____ (")
     assert "hidden" not in card and 1 <= card.count(BLANK) <= 4
+
+
+def test_a_recall_that_fills_the_blanks_makes_the_point():
+    """A new user typed every blanked word of the fan-out card and was told the scorer
+    did not find the point: its match phrases are worded otherwise."""
+    from mlsd.cases.catalog import load_case
+    from mlsd.progress.cards import face, gaps, locate, recalled
+
+    framework = load_framework()
+    case = load_case(Path(__file__).parent.parent / "cases" / "feed-ranking.yaml", framework)
+    found = locate(case, framework)
+    card = next(
+        face(case, framework, key, where)
+        for key, where in found.items()
+        if "fan-out on write" in where[1].point
+    )
+    assert gaps(card) == ["fan-out", "inboxes", "fan-out", "write amplification"]
+    assert recalled(card, "fan-out, inboxes, fan-out, write amplification")
+    assert recalled(card, "fan out on write to inboxes")  # half the blanks is enough
+    assert not recalled(card, "join rate, volume, a broken logging pipeline")

@@ -164,3 +164,37 @@ def excerpt(point: RubricPoint, reference: str) -> str:
 
     chosen = [b for b in blocks(reference) if covers(point.match, b)]
     return "\n".join(chosen[:MAX_EXCERPT])
+
+
+def gaps(card: CardFace) -> list[str]:
+    """The words each blank of the card's cloze hides, in order ([] with no blanks)."""
+    parts = card.cloze.split(BLANK)
+    text = " ".join(card.point.split())
+    if len(parts) < 2 or not text.startswith(parts[0]):
+        return []
+    out: list[str] = []
+    at = len(parts[0])
+    for part in parts[1:]:
+        # the shortest gap that the next part follows (the end of the text for the last)
+        end = text.find(part, at + 1) if part else len(text)
+        if end < 0:
+            return []
+        out.append(text[at:end])
+        at = end + len(part)
+    return out
+
+
+def recalled(card: CardFace, typed: str) -> bool:
+    """Whether a typed recall makes the point: the scorer finds it, or it fills at least
+    half the blanks (a word of each; "fan-out, inboxes" was told it missed the point
+    whose blanks it filled, as its match phrases are worded otherwise)."""
+    from mlsd.rubric.matching import find, stem
+
+    if find(card.match, typed, listing_counts=card.level == "mid") is not None:
+        return True
+    hidden = gaps(card)
+    said = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", typed)}
+    filled = sum(
+        1 for gap in hidden if any(stem(w) in said for w in re.findall(r"[A-Za-z0-9]{3,}", gap))
+    )
+    return bool(hidden) and 2 * filled >= len(hidden)

@@ -26,7 +26,7 @@ from mlsd.log.reviews import CardRow
 from mlsd.log.store import Store
 from mlsd.progress import schedule
 from mlsd.progress.cache import Scores
-from mlsd.progress.cards import CardFace, face, locate
+from mlsd.progress.cards import CardFace, face, locate, recalled
 from mlsd.progress.summary import utc_offset_minutes
 
 FORMAT = 1
@@ -199,17 +199,11 @@ def run_review(
     store: Store, items: list[DueCard], asker: ReviewAsker, clock: Callable[[], datetime]
 ) -> ReviewResult:
     """Review each due card once; every rating is committed as it is given."""
-    from mlsd.rubric.matching import find
-
     done: Counter[int] = Counter()
     for n, item in enumerate(items, start=1):
         asker.front(item.face, n, len(items))
         typed = asker.recall()
-        hit = (
-            find(item.face.match, typed, listing_counts=item.face.level == "mid") is not None
-            if typed.strip()
-            else None
-        )
+        hit = recalled(item.face, typed) if typed.strip() else None
         asker.back(item.face, hit)
         now = clock()
         card = schedule.current_card(store, item.row, now)

@@ -51,9 +51,12 @@ def back_view(card: CardFace, hit: bool | None) -> RenderableType:
         parts += [Text("\nFrom the reference notes:", style="bold"), notes_view(card.reference)]
     tail = Text(f"[{card.point_id}]", style="muted")
     if hit is True:
-        tail.append("\nYour answer makes this point, as the scorer reads it.", style="good")
+        tail.append("\nYour answer makes this point.", style="good")
     elif hit is False:
-        tail.append("\nThe scorer does not find this point in your answer.", style="miss")
+        tail.append(
+            "\nmlsd does not find this point in your answer: compare it with the point above.",
+            style="miss",
+        )
     parts.append(tail)
     return Panel(
         Group(*parts),
