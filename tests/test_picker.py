@@ -80,7 +80,8 @@ def choices(monkeypatch):
 
     seen: list[tuple[str, str]] = []
 
-    def select(self, message, options):
+    def select(self, message, options, *, whole_screen=False):
+        assert whole_screen  # nothing above the picker to keep in view
         seen.extend((c.value, c.label) for c in options)
         return options[0].value
 

@@ -135,3 +135,22 @@ def test_the_score_table_of_a_timed_session_keeps_its_step_titles(columns):
     shown = console.export_text()
     assert "…" not in shown and all(len(line) <= columns for line in shown.splitlines())
     assert "Time / budget" in shown and ("Hints" in shown) == (columns >= 72)
+
+
+@pytest.mark.parametrize(("zone", "hours"), [("UTC", 0), ("Asia/Tokyo", 9)])
+def test_times_are_shown_on_the_candidates_clock(zone, hours, monkeypatch):
+    """`sessions` showed 06:43 in Tokyo, where it was 15:43, with nothing to say it was
+    UTC, while "due today" and "tomorrow" counted the candidate's own days."""
+    import time
+
+    from mlsd._util.formatting import local_time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert local_time("2026-12-03T06:43:10") == f"2026-12-03 {6 + hours:02d}:43"
+        assert local_time("2026-12-03T20:00:00", 10) == ("2026-12-04" if hours else "2026-12-03")
+        assert local_time("not a time") == "not a time"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

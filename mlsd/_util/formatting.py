@@ -28,3 +28,21 @@ def budget(minutes: float) -> str:
 def counted(n: int, word: str) -> str:
     """ "1 point", "3 points": a count with its noun, never "point(s)"."""
     return f"{n} {word if n == 1 else word + 's'}"
+
+
+def local_time(stamp: str, length: int = 16) -> str:
+    """A stored UTC time ("2026-12-03T06:43:10") as the candidate's own clock shows it,
+    "2026-12-03 15:43" in Tokyo; ``length`` 10 keeps the date. Unreadable text is shown
+    as stored."""
+    from contextlib import suppress
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return stamp[:length].replace("T", " ")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    with suppress(OverflowError, OSError, ValueError):  # year 1 or 9999 at the zone's edge
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")[:length]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlsd._util.formatting import local_time
 from mlsd.cases.index import CaseSummary
 from mlsd.log.records import SessionSummary
 
@@ -47,7 +48,7 @@ class Pick:
         due = f" · {self.due} due for review" if self.due else ""
         if self.last is None:
             return f"{head} · new{due}"
-        parts = [f"last: {self.last.updated_at[:10]}"]
+        parts = [f"last: {local_time(self.last.updated_at, 10)}"]
         if self.score is not None:
             parts += [f"{self.score.coverage:.0%}", self.score.verdict]
         return f"{head} · {', '.join(parts)}{due}"

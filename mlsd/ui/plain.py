@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mlsd._util.formatting import counted
+from mlsd._util.formatting import counted, local_time
 from mlsd._util.program import command
 from mlsd._util.textsafe import visible
 
@@ -90,7 +90,7 @@ def _session_rows(rows: Sequence[SessionSummary], *, width: int | None) -> list[
             r.mode,
             r.level,
             # narrow: no year, but the time stays (three sessions a day must differ)
-            r.started_at[5 if compact else 0 : 16].replace("T", " "),
+            local_time(r.started_at)[5 if compact else 0 :],
             r.status,
             str(r.steps_answered),
         )

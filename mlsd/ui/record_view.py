@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from mlsd._util.formatting import local_time
 from mlsd._util.textflow import unwrap
 from mlsd._util.textsafe import visible
 from mlsd.cases.models import Framework
@@ -23,7 +24,7 @@ def record_view(record: SessionRecord, framework: Framework) -> RenderableType:
         style="bold",
     )
     head.append(
-        visible(f"session {record.id} · started {record.started_at[:16].replace('T', ' ')} UTC"),
+        visible(f"session {record.id} · started {local_time(record.started_at)}"),
         style="muted",
     )
     parts: list[RenderableType] = [head]
