@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mlsd._util.formatting import clock as clock_text
@@ -293,3 +295,22 @@ def test_a_typed_question_that_asks_two_things_gets_both_answers(store, ctr):
     assert [c.clarification_id for c in asked] == ["scale", "latency-and-candidates"]
     assert asked[0].question == "How many daily active users are there?"
     assert asked[1].question == "What is the latency budget per request?"
+
+
+def test_one_question_word_over_a_list_asks_each_item():
+    """ "How many users, posts per day, and what is the latency budget?" was answered with
+    posts and latency: the users, under the same "How many", were never given."""
+    from mlsd.cases.catalog import load_case
+    from mlsd.rubric.lookup import asked_in
+
+    feed = load_case(Path(__file__).parent.parent / "cases" / "feed-ranking.yaml", load_framework())
+    question = "How many users, posts per day, and what is the latency budget?"
+    asked = [(q, c.id if c else None) for q, c in asked_in(question, feed.clarifications)]
+    assert asked == [
+        ("How many users?", "scale"),
+        ("How many posts per day?", "content-volume"),
+        ("What is the latency budget?", "latency"),
+    ]
+    # a comma that is not a list keeps the question whole
+    [(whole, _)] = asked_in("What is the latency budget, roughly?", feed.clarifications)
+    assert whole == "What is the latency budget, roughly?"

@@ -201,6 +201,24 @@ _SECOND_QUESTION = re.compile(
 )
 
 
+# "How many users, posts per day": one question word over a list of short things.
+_HEAD = re.compile(r"^(?:how\s+(?:many|much)|what(?:\s+(?:is|are))?(?:\s+the)?)\s+", re.I)
+_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
+_LIST_ITEM_WORDS = 4
+
+
+def _shared_head(part: str) -> list[str]:
+    """A part whose question word covers a list, one question per item ("How many
+    users?", "How many posts per day?"): matched whole, it got the answer for one of them."""
+    head = _HEAD.match(part)
+    if head is None or "," not in part:
+        return [part]
+    items = [i for i in _LIST.split(part[head.end() :]) if i.strip()]
+    if len(items) < 2 or any(len(WORDS.findall(i)) > _LIST_ITEM_WORDS for i in items):
+        return [part]
+    return [head.group(0) + item for item in items]
+
+
 def asked_in(
     question: str, clarifications: Sequence[Clarification]
 ) -> list[tuple[str, Clarification | None]]:
@@ -210,7 +228,9 @@ def asked_in(
     part with a clarification of its own gets that answer too, where one best match for
     the whole question answered only half of it. A single question is itself, matched whole.
     """
-    parts = [p.strip(" ,.") for p in _SECOND_QUESTION.split(question)]
+    parts = [
+        piece for p in _SECOND_QUESTION.split(question) for piece in _shared_head(p.strip(" ,."))
+    ]
     found: list[tuple[str, Clarification | None]] = []
     for part in (p for p in parts if len(WORDS.findall(p)) >= 3):
         # each part must match on its own, as a whole question would (one phrase or two
