@@ -154,3 +154,24 @@ def test_times_are_shown_on_the_candidates_clock(zone, hours, monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_piped_views_have_no_trailing_spaces_and_wrapped_questions_hang(run, monkeypatch):
+    """Piped, every line of `progress` ended in spaces up to the full width, and a key
+    question missed wrapped back to column 0 in `score`."""
+    from mlsd.ui.console import stdout_console
+
+    monkeypatch.setenv("COLUMNS", "60")
+    stdout_console.cache_clear()
+    try:
+        assert run("practice", "--answers", str(ANSWERS / "ctr-prediction-shallow.yaml")).code == 0
+        for view in (("progress",), ("score", "latest"), ("sessions",)):
+            out = run(*view).out
+            assert out.strip() and not [line for line in out.splitlines() if line.endswith(" ")]
+        lines = run("score", "latest").out.splitlines()
+        first = next(
+            n for n, line in enumerate(lines) if line.startswith("  ✗ What is the latency")
+        )
+        assert lines[first + 1].startswith("    ") and lines[first + 1].strip()
+    finally:
+        stdout_console.cache_clear()

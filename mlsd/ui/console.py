@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from rich.console import Console, ConsoleOptions, RenderableType
@@ -43,10 +43,35 @@ class SafeConsole(Console):
         self, renderable: RenderableType, options: ConsoleOptions | None = None
     ) -> Iterable[Segment]:
         file = self.file
-        for segment in super().render(renderable, options):
+        segments = super().render(renderable, options)
+        for segment in segments if self.is_terminal else _no_trailing_spaces(segments):
             text = segment.text if segment.control is None else ""
             shown = encodable(controls_visible(text), file)
             yield segment if shown == text else Segment(shown, segment.style)
+
+
+def _no_trailing_spaces(segments: Iterable[Segment]) -> Iterator[Segment]:
+    """Lines without the spaces rich pads them with to the full width: piped into a file,
+    a pager or an email, every line of ``progress`` ended in dozens of spaces."""
+    pending: list[Segment] = []  # spaces that count only if more text follows on the line
+    for segment in segments:
+        if segment.control is not None:
+            yield from pending
+            pending = []
+            yield segment
+            continue
+        for n, part in enumerate(segment.text.split("\n")):
+            if n:
+                pending = []
+                yield Segment("\n", segment.style)
+            body = part.rstrip(" ")
+            if body:
+                yield from pending
+                pending = []
+                yield Segment(body, segment.style)
+            if len(body) < len(part):
+                pending.append(Segment(part[len(body) :], segment.style))
+    yield from pending
 
 
 @lru_cache(maxsize=1)

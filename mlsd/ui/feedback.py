@@ -150,7 +150,7 @@ def _time_cells(
     return [str(hints), time] if with_hints else [time]
 
 
-def signal_lines(report: Report) -> Text:
+def signal_lines(report: Report) -> RenderableType:
     signal = report.level_signal
     text = Text()
     text.append("Level signal: ", style="bold")
@@ -158,19 +158,25 @@ def signal_lines(report: Report) -> Text:
     parts = [f"{lvl} {percent(cov)}" for lvl, cov in signal.by_level if cov is not None]
     # Not the coverage above, which counts every point up to the session's level together.
     text.append(f"  (by level, each of its own points: {', '.join(parts)})", style="muted")
+    lines: list[RenderableType] = [text]
     clar = report.clarifications
     if clar is not None and clar.key_ids:
-        text.append("\nKey clarifying questions asked: ", style="bold")
-        text.append(f"{len(clar.key_asked)} of {len(clar.key_ids)}")
+        asked = Text("Key clarifying questions asked: ", style="bold")
+        asked.append(f"{len(clar.key_asked)} of {len(clar.key_ids)}", style="none")
+        missed = Table.grid(padding=(0, 1))  # a wrapped question hangs under its text
+        missed.add_column(no_wrap=True)
+        missed.add_column()
         for _, question in clar.key_missed:
-            text.append("\n  ✗ ", style="miss")
-            text.append(question)
+            missed.add_row(Text("  ✗", style="miss"), Text(question))
+        lines += [asked, missed]
     if _timed(report):
-        text.append(
-            "\nTime and hints are shown for reference only: they never lower the score.",
-            style="muted",
+        lines.append(
+            Text(
+                "Time and hints are shown for reference only: they never lower the score.",
+                style="muted",
+            )
         )
-    return text
+    return Group(*lines)
 
 
 def _point_line(mark: str, style: str, point: PointResult) -> Text:
