@@ -393,8 +393,7 @@ class Practice(Run):
         return None
 
     def _choose_step(self, current: str) -> str | None:
-        """An earlier step, or a later one already answered: /back revises, it does not
-        jump ahead to steps the candidate has not reached."""
+        """An earlier step, or a later one answered: /back revises, never jumps ahead."""
         order = [s.id for s in self.framework.steps]
         choices = [
             Choice(s.id, f"{s.title}{'' if s.id in self.record.answers else ' (not answered)'}")

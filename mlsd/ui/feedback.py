@@ -170,12 +170,8 @@ def signal_lines(report: Report) -> RenderableType:
             missed.add_row(Text("  ✗", style="miss"), Text(question))
         lines += [asked, missed]
     if _timed(report):
-        lines.append(
-            Text(
-                "Time and hints are shown for reference only: they never lower the score.",
-                style="muted",
-            )
-        )
+        note = "Time and hints are shown for reference only: they never lower the score."
+        lines.append(Text(note, style="muted"))
     return Group(*lines)
 
 
