@@ -35,7 +35,8 @@ NO_GENANKI = "--format anki needs genanki, which is not installed: pip install '
 def missed_faces(
     store: Store, dirs: list[Path], framework: Framework, now: datetime
 ) -> list[tuple[CardFace, int]]:
-    """Every point missed at least once, most missed first, with how often."""
+    """Every point missed in a session or rated Again in a review at least once, most
+    often first, with how often."""
     scores = Scores(store, dirs, framework)
     scores.refresh(now)
     out: list[tuple[CardFace, int]] = []
@@ -59,7 +60,8 @@ def markdown(cards: list[tuple[CardFace, int]]) -> str:
     strangers: each piece is escaped, so none of it becomes HTML, a link or a heading."""
     from mlsd.documents.render import md_inline as md
 
-    lines = ["# mlsd review cards", "", "The points you have missed, most often first.", ""]
+    intro = "The points you missed in a session or forgot in a review, most often first."
+    lines = ["# mlsd review cards", "", intro, ""]
     for card, n in cards:
         probe = f"{md(card.probe)} " if card.probe else ""
         lines += [
@@ -71,7 +73,7 @@ def markdown(cards: list[tuple[CardFace, int]]) -> str:
             "",
             f"*Why:* {md(card.why)}",
             "",
-            f"<!-- {card.case_id} {card.point_id} · missed {n}x · {card.level} -->",
+            f"<!-- {card.case_id} {card.point_id} · missed or forgotten {n}x · {card.level} -->",
             "",
         ]
     return "\n".join(lines)
