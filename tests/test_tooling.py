@@ -79,10 +79,11 @@ def test_no_module_is_over_the_size_limit():
 
 
 def test_startup_path_imports_no_heavy_library():
-    """`mlsd --help` must not pay for jinja2, yaml, questionary or the core's pydantic models."""
+    """`mlsd --help` must not pay for jinja2, yaml, questionary or the core's pydantic models,
+    nor for the optional AI and flash-card libraries (installed or not, start-up is the same)."""
     code = (
         "import sys, mlsd.cli; "
-        "heavy = [m for m in ('jinja2', 'yaml', 'questionary', 'mlsd.cases.models', 'mlsd.cases.catalog', 'sqlite3') "
+        "heavy = [m for m in ('jinja2', 'yaml', 'questionary', 'mlsd.cases.models', 'mlsd.cases.catalog', 'sqlite3', 'llm', 'fsrs', 'genanki') "
         "if m in sys.modules]; print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
