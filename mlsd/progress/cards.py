@@ -100,24 +100,7 @@ def cloze(point: RubricPoint) -> str:
 
 
 # Words too common in points to be the thing to recall.
-_COMMON = frozenset(
-    [
-        "with",
-        "from",
-        "that",
-        "than",
-        "this",
-        "into",
-        "over",
-        "each",
-        "when",
-        "what",
-        "which",
-        "more",
-        "less",
-        "only",
-    ]
-)
+_COMMON_WORDS = "with from that than this into over each when what which more less only"
 
 
 def _blank_phrase_words(point: RubricPoint, text: str) -> str:
@@ -130,7 +113,7 @@ def _blank_phrase_words(point: RubricPoint, text: str) -> str:
         for phrase in point.match
         if not phrase.startswith("re:")
         for word in re.findall(r"[A-Za-z]{4,}", phrase)
-    } - {stem(word) for word in _COMMON}
+    } - {stem(word) for word in _COMMON_WORDS.split()}
     blanked = 0
 
     def blank(word: re.Match[str]) -> str:
