@@ -118,6 +118,11 @@ ANSWER = [
     [
         "Log loss ... is ... used for this model",  # the elision drops the "not"
         "use a feature store for the ranking service",  # cut just after "do not"
+        # a new user's judge joined two sentences into a mistake the candidate never made
+        "AUC is what ... Log loss is not used",
+        "AUC is what we report ... used for this model",
+        "what we rep ... AUC",  # not in order, and half a word
+        "UC is what we report",  # half a word
     ],
 )
 def test_a_quote_that_turns_the_candidates_words_around_is_not_theirs(quote):
@@ -127,6 +132,7 @@ def test_a_quote_that_turns_the_candidates_words_around_is_not_theirs(quote):
 def test_quotes_that_keep_the_meaning_still_count():
     assert locate("Log loss is not used", ANSWER) is not None
     assert locate("AUC is what ... we report", ANSWER) is not None
+    assert locate("Log loss ... not used for this model", ANSWER) is not None
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ A judge that invents evidence is worse than none, so a quote counts only when it
 one of the candidate's answers. Models re-type what they quote: they curl straight
 quotes (or drop them), turn ``--`` into dashes, fold lines and change case, and elide the middle of a
 long sentence with ``...``. Both sides are normalised the same way for those, and an
-elided quote must have every piece, in order, in the same answer, with no negation in
-what it skips; a quote the candidate's own text negates ("we will not use ...") does not
+elided quote must have every piece, in order and in whole words, in one sentence of the
+same answer, with no negation in what it skips; a quote the candidate's own text negates ("we will not use ...") does not
 count either. Nothing looser: a paraphrase is not a quote.
 
 What is shown is the candidate's own characters, not the model's: the match in the
@@ -155,19 +155,35 @@ _TURNING = re.compile(
 )
 
 
+# An elided gap may not run past the end of a sentence: "We watch AUC ... makes sure the
+# model is calibrated" joined two sentences into a claim the candidate never made.
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` begins and ends on word boundaries ("AUC ... ibrated" is not
+    the candidate's words, though every piece is somewhere in them)."""
+    before = start == 0 or not text[start - 1].isalnum() or not text[start].isalnum()
+    after = end == len(text) or not text[end].isalnum() or not text[end - 1].isalnum()
+    return before and after
+
+
 def _in_order(pieces: Sequence[str], text: str) -> list[tuple[int, int]] | None:
-    """Where every piece is, in order, with no elided gap that drops a negation, and the
-    whole not negated where it stands (``rubric.negation``): a quote cut just after "we
-    do not" is the candidate's words with the opposite meaning. None when not there."""
+    """Where every piece is, in order and in whole words, with no elided gap that drops
+    a negation or crosses a sentence end, and the whole not negated where it stands
+    (``rubric.negation``): a quote cut just after "we do not" is the candidate's words
+    with the opposite meaning. None when not there."""
     from mlsd.rubric.negation import is_negated
 
     at = 0
     found_at: list[tuple[int, int]] = []
     for piece in pieces:
         found = text.find(piece, at)
+        while found >= 0 and not _whole_words(text, found, found + len(piece)):
+            found = text.find(piece, found + 1)
         if found < 0:
             return None
-        if found_at and _TURNING.search(text, at, found):
+        if found_at and (_TURNING.search(text, at, found) or _SENTENCE_END.search(text, at, found)):
             return None
         at = found + len(piece)
         found_at.append((found, at))
