@@ -57,3 +57,19 @@ def test_no_draft_when_the_model_fails(store, ctr, stub):
     assert any(n.startswith("No draft scorecard:") for n in ui.kinds("note"))
     assert all(r.justification == "" for r in record.interview.ratings.values())
     assert record.status == "finished"
+
+
+def test_the_draft_recommendation_is_narrowed_in_the_schema_sent():
+    """The schema sent for a draft scorecard left the recommendation a free string: its
+    allowed values were looked for under $defs, where the reply itself never is."""
+    from mlsd.ai.replies import schema_of
+    from mlsd.ai.scorecard import ScorecardReply
+
+    values = ["strong-hire", "hire", "lean-hire", "lean-no-hire", "no-hire"]
+    schema = schema_of(
+        ScorecardReply,
+        (("RatingReply", "dimension", ["framing"]), ("ScorecardReply", "recommendation", values)),
+    )
+    assert schema["properties"]["recommendation"]["enum"] == values
+    rating = schema["$defs"]["RatingReply"]["properties"]["dimension"]
+    assert rating["enum"] == ["framing"]

@@ -67,8 +67,12 @@ class CheckReply(_Reply):
 
 
 def _with_enum(schema: dict[str, object], model: str, field: str, values: list[str]) -> None:
+    # the reply itself is the root, even when it has $defs for its parts (a draft
+    # scorecard's recommendation was never narrowed: a model could answer "hire!")
     defs = schema.get("$defs")
-    target = defs.get(model) if isinstance(defs, dict) else schema
+    target = (
+        schema if schema.get("title") == model or not isinstance(defs, dict) else defs.get(model)
+    )
     if not isinstance(target, dict):
         return
     props = target.get("properties")
