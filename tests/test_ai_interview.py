@@ -43,9 +43,13 @@ def test_the_draft_is_offered_and_the_interviewer_edits_it(store, ctr, stub):
     record, ui = run_interview(store, ctr, replies)
     ratings = record.interview.ratings
     kept, edited = (ratings[d] for d in ratings)
-    assert (kept.score, kept.justification) == (4, DRAFT_LINE)  # Enter kept the draft's line
+    # Enter kept the draft's line, marked as the model's words
+    assert (kept.score, kept.justification) == (4, f"{DRAFT_LINE} (the model's draft)")
     assert (edited.score, edited.justification) == (2, "Mumbled through the trade-offs.")
     assert any("draft recommendation: lean hire" in n for n in ui.kinds("note"))
+    # the draft recommendation is marked where the recommendation is chosen
+    [menu] = [m for m in ui.menus if any(c.value == "lean-hire" for c in m)][-1:]
+    assert next(c.label for c in menu if c.value == "lean-hire").endswith("← the model's draft")
     sent = prompt_text(stub.requests[0])
     assert "Asked about DAU and p99 latency first." in sent  # the interviewer's notes
     assert len(stub.requests) == 1
@@ -73,3 +77,14 @@ def test_the_draft_recommendation_is_narrowed_in_the_schema_sent():
     assert schema["properties"]["recommendation"]["enum"] == values
     rating = schema["$defs"]["RatingReply"]["properties"]["dimension"]
     assert rating["enum"] == ["framing"]
+
+
+def test_a_draft_line_is_not_kept_for_another_score(store, ctr, stub):
+    """Choosing 2 where the draft said 4, then Enter, saved the draft's line (written to
+    justify a 4) as the interviewer's own evidence for the 2."""
+    stub.default = draft
+    record, _ = run_interview(store, ctr, [*REPLIES, "2", "", "3", "", "hire", "senior"])
+    assert [(r.score, r.justification) for r in record.interview.ratings.values()] == [
+        (2, ""),
+        (3, ""),
+    ]

@@ -48,6 +48,7 @@ MAX_CANDIDATES = 3
 # The first line of a rating or recommendation menu: the pointer rests here, so a stray
 # Enter records nothing, and no answer is suggested by where the pointer starts.
 CHOOSE = Choice("", "↓ Choose one below (nothing is preselected)")
+DRAFTED = "  ← the model's draft"  # beside the choice a draft scorecard suggests
 
 
 class Interview(Run):
@@ -336,10 +337,12 @@ class Interview(Run):
             if dim.id not in self.state.ratings:
                 self._rate(dim, number, len(to_rate), skipped)
         if self.state.recommendation is None:
-            self.ui.ratings(
-                [(d.title, self.state.ratings.get(d.id)) for d in DIMENSIONS],
-            )
-            choices = [Choice(value, label) for value, label in RECOMMENDATIONS]
+            self.ui.ratings([(d.title, self.state.ratings.get(d.id)) for d in DIMENSIONS])
+            drafted = self._draft.recommendation if self._draft else None
+            choices = [
+                Choice(value, label + (DRAFTED if value == drafted else ""))
+                for value, label in RECOMMENDATIONS
+            ]
             value = self._choose("Your overall recommendation", choices)
             self.commit(ev.Recommendation(value=value))
         if self.state.level_estimate is None:
@@ -366,34 +369,30 @@ class Interview(Run):
                 return picked
 
     def _rate(self, dim: Dimension, number: int, count: int, not_assessed: Sequence[str]) -> None:
-        self.ui.rating(
-            rating_screen(
-                self.case,
-                self.framework,
-                self.record,
-                self.state,
-                dim,
-                number,
-                count,
-                not_assessed,
-            )
+        screen = rating_screen(
+            self.case, self.framework, self.record, self.state, dim, number, count, not_assessed
         )
+        self.ui.rating(screen)
         draft = self._draft.ratings.get(dim.id) if self._draft else None
-        mark: dict[int, str] = {draft.score: "  ← the model's draft"} if draft else {}
+        mark: dict[int, str] = {draft.score: DRAFTED} if draft else {}
         choices = [Choice(str(i), f"{i}  {s}{mark.get(i, '')}") for i, s in enumerate(SCALE, 1)]
         if draft:
-            self.ui.note(f"Draft: {draft.score}. {draft.justification} (Enter at Why? keeps it)")
+            keep_it = f"choose {draft.score}, then Enter at Why?, to keep this line"
+            self.ui.note(f"Draft: {draft.score}. {draft.justification} ({keep_it})")
         score = int(self._choose(f"Rate: {dim.title}", choices))
         self.commit(ev.Rating(dimension=dim.id, score=score))
 
         def keep(text: str) -> None:
             self.commit(ev.Rating(dimension=dim.id, score=score, justification=text))
 
+        # The draft's line argues for its score, in the model's words: kept with that score only.
+        kept = draft.justification if draft and draft.score == score else ""
         self._pending = keep
-        why = self.ui.line("Why? One line of evidence (Enter to skip)", keep_draft=True)
+        hint = "keeps the draft" if kept else "to skip"
+        why = self.ui.line(f"Why? One line of evidence (Enter {hint})", keep_draft=True)
         self._pending = None
-        if why.strip() or draft:  # Enter keeps the draft's line (shown above) when there is one
-            keep(why if why.strip() else draft.justification if draft else "")
+        if why.strip() or kept:
+            keep(why if why.strip() else f"{kept} (the model's draft)")
 
     # -- screens ------------------------------------------------------------------------
 
