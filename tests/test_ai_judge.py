@@ -255,6 +255,20 @@ def test_judge_without_a_model_says_how_to_set_one(run, session, monkeypatch):
     assert "This report measures coverage" in result.out
 
 
+def test_model_messages_wrap_between_words(run, session, monkeypatch):
+    """AI messages were the only ones not wrapped: at 60 columns the terminal broke them
+    mid-word ("local-ll" / "ama")."""
+    monkeypatch.delenv("MLSD_MODEL", raising=False)
+    monkeypatch.setenv("COLUMNS", "60")
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # messages wrap on a terminal
+    err = run("score", "latest", "--judge", "--no-pager").err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) > 1 and all(len(line) <= 60 for line in lines)
+    assert "MLSD_MODEL" in err and "--judge needs a model" in err
+
+
 # -- quotes are shown in the candidate's characters, not the model's ----------------------
 
 

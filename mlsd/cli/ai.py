@@ -39,10 +39,12 @@ NO_MODEL = (
 
 
 def say(line: str) -> None:
-    """A message about the model, on stderr, shown rather than obeyed if it holds controls."""
-    from mlsd._util.textsafe import echo
+    """A message about the model, on stderr: wrapped between words, like every other
+    message (at 60 columns "local-llama" broke as "local-ll" / "ama"), and shown rather
+    than obeyed if it holds controls."""
+    from mlsd.cli.app import say as say_wrapped
 
-    echo(f"mlsd: {line}", err=True)
+    say_wrapped(f"mlsd: {line}")
 
 
 @ai_app.command("check")
