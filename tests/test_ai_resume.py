@@ -93,6 +93,18 @@ def test_resume_without_a_model_sends_nothing(run, stub, paused, terminal):
     result = run("resume", paused[:8])
     assert result.code == 0, result.err
     assert stub.requests == []
+    assert "AI interviewer" not in result.err  # it never had one: nothing to say
+
+
+def test_resuming_an_ai_session_without_ai_says_the_interviewer_is_off(run, paused, terminal):
+    """`mlsd resume ID`, as printed at Ctrl-C, quietly dropped the AI interviewer."""
+    from mlsd.log import events as ev
+
+    with open_store() as store:
+        store.add_event(paused, ev.FollowUp(question=GENERATED, answer="We'd see it."), "data")
+    result = run("resume", paused[:8])
+    assert result.code == 0, result.err
+    assert "AI interviewer is off in this resumed session" in " ".join(result.err.split())
 
 
 def test_ai_on_a_resumed_interview_is_said_not_ignored(run, monkeypatch, ctr):
