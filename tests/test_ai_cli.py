@@ -159,3 +159,26 @@ def test_ai_help_names_the_extra_to_install(run, monkeypatch):
     result = run("ai", "--help")
     assert "pip install 'mlsd[ai]'" in result.out
     assert "whether it answers, and what it is sent." in result.out
+
+
+def test_a_request_holds_the_waiting_sign_while_it_is_out(stub):
+    """A slow model left the screen still for minutes (two tries of MLSD_AI_TIMEOUT);
+    a spinner is up for as long as a request is out, and gone once it is answered."""
+    from contextlib import contextmanager
+
+    from mlsd.ai.model import Connection, Settings
+    from mlsd.ai.replies import CheckReply, schema_of
+    from tests.openai_stub import json_reply
+
+    events: list[str] = []
+
+    @contextmanager
+    def waiting():
+        events.append("up")
+        yield
+        events.append("down")
+
+    stub.default = lambda request: json_reply({"ok": True})
+    conn = Connection("stub", settings=Settings(timeout=10, retry_delay=0), waiting=waiting)
+    assert conn.ask("system", "Are you there?", CheckReply, schema_of(CheckReply)).ok
+    assert events == ["up", "down"]

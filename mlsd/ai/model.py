@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -226,10 +227,13 @@ class Connection:
         settings: Settings | None = None,
         announce: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        waiting: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         self.name = name
         self.settings = settings or Settings.from_env()
         self._announce = announce
+        # Held while a request is out: a slow model left the screen still for minutes.
+        self._waiting = waiting
         self._sleep = sleep
         self._model: Model | None = None
         self._announced = False
@@ -267,7 +271,8 @@ class Connection:
                 "\n\nReply with one JSON object only, no prose, matching this JSON schema:\n"
                 + json.dumps(schema)
             )
-        text = self._with_retry(lambda stop: self._request(system, prompt, schema, stop), dest)
+        with self._waiting():
+            text = self._with_retry(lambda stop: self._request(system, prompt, schema, stop), dest)
         return parse_reply(text, reply, dest)
 
     def _request(

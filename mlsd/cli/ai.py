@@ -7,6 +7,7 @@ failure is one line on stderr, and the command carries on with the offline resul
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from mlsd.cli._options import ModelOpt
@@ -74,7 +75,18 @@ def check(model: ModelOpt = None) -> None:
 def connect(name: str, *, announce: bool = True) -> Connection:
     from mlsd.ai.model import Connection, Settings
 
-    return Connection(name, settings=Settings.from_env(), announce=say if announce else None)
+    def waiting() -> AbstractContextManager[object]:
+        """A spinner on stderr while the model thinks (a terminal only, never in a pipe)."""
+        from mlsd.ui.console import stderr_console
+
+        console = stderr_console()
+        if not console.is_terminal:
+            return nullcontext()
+        return console.status(f"Waiting for {name}… (Ctrl-C cancels this request only)")
+
+    return Connection(
+        name, settings=Settings.from_env(), announce=say if announce else None, waiting=waiting
+    )
 
 
 def judge_report(
