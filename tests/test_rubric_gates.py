@@ -66,6 +66,18 @@ def test_format_2_steps_have_three_to_five_core_points_and_notes(framework, case
         assert not bare, f"{case_id} {step.id}: points without counts/not_enough: {bare}"
 
 
+@pytest.mark.parametrize("case_id", CASES)
+def test_every_level_has_a_core_point(framework, case_id):
+    """Eight cases had no staff core point: every answer that met senior "met staff"
+    (a level with no core point is now decided by its signals, but a case should say
+    what an interviewer must hear at each level)."""
+    case = load_case(REPO / "cases" / f"{case_id}.yaml", framework)
+    core = {
+        p.level for s in framework.steps for _, p in step_rubric(case, framework, s.id) if p.is_core
+    }
+    assert core >= {"mid", "senior", "staff"}, f"{case_id}: core points only at {sorted(core)}"
+
+
 def test_listen_for_is_written_in_whole_words(framework):
     """The interviewer reads listen_for on screen ("listen for: calibrat" read as a typo).
 
