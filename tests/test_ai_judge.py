@@ -201,8 +201,10 @@ def test_a_refused_request_falls_back(run, stub, session):
 
 
 def test_a_500_is_retried_once_then_falls_back(run, stub, session):
-    stub.default = Reply(status=500, content="overloaded")
-    falls_back(run, "failed with HTTP 500 (tried twice)")
+    stub.default = Reply(status=500, content="CUDA out of memory")
+    data = falls_back(run, "failed with HTTP 500 (")
+    assert "CUDA out of memory" in data["judge"]["failure"]  # the server's own words
+    assert "(tried twice)" in data["judge"]["failure"]
     assert len(stub.requests) == 2
 
 

@@ -202,7 +202,8 @@ def _classify(exc: BaseException, dest: Destination, timeout: float) -> tuple[st
     if status == 429:
         return f"{dest.host} is rate-limiting requests (HTTP 429)", True
     if isinstance(status, int) and status >= 500:
-        return f"{dest.host} failed with HTTP {status}", True
+        # a local server's own words ("CUDA out of memory") are what its owner needs
+        return f"{dest.host} failed with HTTP {status} ({_one_line(exc)})", True
     if isinstance(status, int):
         return f"{dest.host} refused the request (HTTP {status}): {_one_line(exc)}", False
     return f"{dest.model_id} failed: {type(exc).__name__}: {_one_line(exc)}", False
