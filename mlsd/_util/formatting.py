@@ -1,6 +1,11 @@
-"""How mlsd writes a duration, a share and a number, everywhere it writes one."""
+"""How mlsd writes a duration, a share, a number and a stored time, everywhere it writes one."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def clock(seconds: float) -> str:
@@ -30,19 +35,29 @@ def counted(n: int, word: str) -> str:
     return f"{n} {word if n == 1 else word + 's'}"
 
 
-def local_time(stamp: str, length: int = 16) -> str:
-    """A stored UTC time ("2026-12-03T06:43:10") as the candidate's own clock shows it,
-    "2026-12-03 15:43" in Tokyo; ``length`` 10 keeps the date. Unreadable text is shown
-    as stored."""
-    from contextlib import suppress
+def as_utc(stamp: str) -> datetime | None:
+    """A stored time ("2026-12-03T06:43:10", UTC unless it says otherwise) as an aware
+    UTC datetime; None when it is not a time."""
     from datetime import datetime, timezone
 
     try:
         moment = datetime.fromisoformat(stamp)
     except (TypeError, ValueError):
-        return stamp[:length].replace("T", " ")
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def local_time(stamp: str, length: int = 16) -> str:
+    """A stored UTC time ("2026-12-03T06:43:10") as the candidate's own clock shows it,
+    "2026-12-03 15:43" in Tokyo; ``length`` 10 keeps the date. Unreadable text is shown
+    as stored."""
+    from contextlib import suppress
+
+    moment = as_utc(stamp)
+    if moment is None:
+        return stamp[:length].replace("T", " ")
     with suppress(OverflowError, OSError, ValueError):  # year 1 or 9999 at the zone's edge
         moment = moment.astimezone()
     return moment.strftime("%Y-%m-%d %H:%M")[:length]

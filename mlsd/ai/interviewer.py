@@ -66,7 +66,7 @@ class Coach:
         answer_text = record.answers.get(step_id, "")
         if self.off is not None or not answer_text.strip():
             return None
-        if any(f.index is None for f in record.follow_ups_for(step_id)):
+        if any(f.generated for f in record.follow_ups_for(step_id)):
             return None  # one generated follow-up per step
         points = self._weakest(record, step_id)
         keys = [f"{s}:{p.id}" for s, p in points]

@@ -123,7 +123,7 @@ def resume(
                 step = drill.drill_step_of(record, framework)
                 drill.drive(store, record.id, case, framework, step, editor, dirs)
                 return
-            if not ai and any(f.index is None for f in record.follow_ups):
+            if not ai and any(f.generated for f in record.follow_ups):
                 say(
                     "mlsd: the AI interviewer is off in this resumed session (--ai is not "
                     "remembered); resume with --ai --model NAME to have it again."

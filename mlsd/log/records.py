@@ -44,6 +44,11 @@ class FollowUpEntry:
     index: int | None = None
     draft: bool = False  # half-typed when the session stopped; asked again on resume
 
+    @property
+    def generated(self) -> bool:
+        """Written by the AI interviewer: it has no place in the case's own list."""
+        return self.index is None
+
 
 @dataclass(frozen=True)
 class SessionSummary:

@@ -394,12 +394,12 @@ class Practice(Run):
 
     def _choose_step(self, current: str) -> str | None:
         """An earlier step, or a later one answered: /back revises, never jumps ahead."""
-        order = [s.id for s in self.framework.steps]
+        ids = [s.id for s in self.framework.steps]
+        earlier = set(ids[: ids.index(current)])
         choices = [
             Choice(s.id, f"{s.title}{'' if s.id in self.record.answers else ' (not answered)'}")
             for s in self.framework.steps
-            if s.id != current
-            and (s.id in self.record.answers or order.index(s.id) < order.index(current))
+            if s.id != current and (s.id in self.record.answers or s.id in earlier)
         ]
         if not choices:
             self.ui.note("Nothing to revise yet: this is the first step.")

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler
 
+from mlsd._util.formatting import as_utc
 from mlsd.log import reviews
 from mlsd.log.reviews import CardRow, LogRow
 from mlsd.log.store import Store
@@ -70,13 +71,8 @@ def iso(moment: datetime) -> str:
 
 def parse_time(text: str, fallback: datetime) -> datetime:
     """A stored time back as an aware UTC datetime; anything unreadable is ``fallback``."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return fallback
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    moment = as_utc(text)
+    return fallback if moment is None else moment
 
 
 def end_of_day(now: datetime) -> datetime:
